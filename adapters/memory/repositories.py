@@ -1,0 +1,226 @@
+"""In-memory repositories over a MemoryState; the unit of work serialises and rolls back."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from domain.credits import LedgerEntry, Reason
+from domain.cursor import decode_cursor, encode_cursor
+from domain.errors import DuplicateRecord, EmailTaken, InsufficientCredits, InvalidTransition
+from domain.sessions import RefreshToken
+from domain.tasks import Status, Task
+from domain.users import User
+from domain.values import Page
+
+if TYPE_CHECKING:
+    from adapters.memory.unit_of_work import MemoryState
+
+# A refund per task and a purchase (or reversal) per order happen once: the store's unique rules.
+_ONCE_PER_TASK = {Reason.TASK_CHARGE, Reason.TASK_REFUND}
+_ONCE_PER_ORDER = {Reason.PURCHASE}
+
+
+def _page(items: list[Any], limit: int, cursor: str | None) -> Page[Any]:
+    ordered = sorted(items, key=lambda item: (item.created_at, item.id), reverse=True)
+    if cursor is not None:
+        position = decode_cursor(cursor)
+        ordered = [item for item in ordered if (item.created_at, item.id) < position]
+    chosen = ordered[:limit]
+    more = len(ordered) > limit
+    last = chosen[-1] if chosen else None
+    return Page(chosen, encode_cursor(last.created_at, last.id) if more and last else None)
+
+
+class MemoryUserRepository:
+    def __init__(self, state: MemoryState, undo: Callable[[], None]) -> None:
+        self.state = state
+        self.undo = undo
+
+    async def add(self, user: User) -> None:
+        if any(existing.email == user.email for existing in self.state.users.values()):
+            self.undo()
+            raise EmailTaken()
+        self.state.users[user.id] = dataclasses.replace(user)
+
+    async def get(self, user_id: UUID) -> User | None:
+        user = self.state.users.get(user_id)
+        return dataclasses.replace(user) if user else None
+
+    async def get_by_email(self, email: str) -> User | None:
+        for user in self.state.users.values():
+            if user.email == email:
+                return dataclasses.replace(user)
+        return None
+
+
+class MemoryCreditRepository:
+    def __init__(self, state: MemoryState, undo: Callable[[], None]) -> None:
+        self.state = state
+        self.undo = undo
+
+    async def spend(
+        self, user_id: UUID, amount: int, reason: Reason, entry_id: UUID, now: datetime, *, task_id: UUID | None = None
+    ) -> LedgerEntry:
+        user = self.state.users.get(user_id)
+        if user is None or user.credits < amount:
+            raise InsufficientCredits()
+        return self._record(user, -amount, reason, entry_id, now, task_id, None)
+
+    async def grant(
+        self,
+        user_id: UUID,
+        amount: int,
+        reason: Reason,
+        entry_id: UUID,
+        now: datetime,
+        *,
+        task_id: UUID | None = None,
+        order_id: UUID | None = None,
+    ) -> LedgerEntry:
+        user = self.state.users[user_id]
+        if user.credits + amount < 0:
+            raise InsufficientCredits()
+        return self._record(user, amount, reason, entry_id, now, task_id, order_id)
+
+    def _record(
+        self,
+        user: User,
+        delta: int,
+        reason: Reason,
+        entry_id: UUID,
+        now: datetime,
+        task_id: UUID | None,
+        order_id: UUID | None,
+    ) -> LedgerEntry:
+        if (reason in _ONCE_PER_TASK and task_id and self._exists(reason, task_id=task_id)) or (
+            reason in _ONCE_PER_ORDER and order_id and self._exists(reason, order_id=order_id)
+        ):
+            self.undo()
+            raise DuplicateRecord(f"{reason} already recorded")
+        user.credits += delta
+        entry = LedgerEntry(entry_id, user.id, delta, reason, user.credits, now, task_id, order_id)
+        self.state.ledger.append(entry)
+        return entry
+
+    def _exists(self, reason: Reason, *, task_id: UUID | None = None, order_id: UUID | None = None) -> bool:
+        return any(
+            e.reason == reason and (task_id is None or e.task_id == task_id) and (order_id is None or e.order_id == order_id)
+            for e in self.state.ledger
+        )
+
+    async def balance(self, user_id: UUID) -> int:
+        user = self.state.users.get(user_id)
+        return user.credits if user else 0
+
+    async def has_entry(self, reason: Reason, *, task_id: UUID | None = None, order_id: UUID | None = None) -> bool:
+        return self._exists(reason, task_id=task_id, order_id=order_id)
+
+    async def ledger(self, user_id: UUID, limit: int, cursor: str | None) -> Page[LedgerEntry]:
+        return _page([e for e in self.state.ledger if e.user_id == user_id], limit, cursor)
+
+
+class MemoryTaskRepository:
+    def __init__(self, state: MemoryState, undo: Callable[[], None]) -> None:
+        self.state = state
+        self.undo = undo
+
+    async def add(self, task: Task) -> None:
+        if task.idempotency_key and await self.by_idempotency_key(task.owner_id, task.idempotency_key):
+            self.undo()
+            raise DuplicateRecord("idempotency key already used")
+        self.state.tasks[task.id] = dataclasses.replace(task)
+
+    async def get(self, task_id: UUID, owner_id: UUID | None = None) -> Task | None:
+        task = self.state.tasks.get(task_id)
+        if task is None or (owner_id is not None and task.owner_id != owner_id):
+            return None
+        return dataclasses.replace(task)
+
+    async def by_idempotency_key(self, owner_id: UUID, key: str) -> Task | None:
+        for task in self.state.tasks.values():
+            if task.owner_id == owner_id and task.idempotency_key == key:
+                return dataclasses.replace(task)
+        return None
+
+    async def forget_idempotency_key(self, task_id: UUID) -> None:
+        if task_id in self.state.tasks:
+            self.state.tasks[task_id].idempotency_key = None
+
+    async def list(self, owner_id: UUID, status: Status | None, limit: int, cursor: str | None) -> Page[Task]:
+        mine = [
+            dataclasses.replace(t)
+            for t in self.state.tasks.values()
+            if t.owner_id == owner_id and (status is None or t.status == status)
+        ]
+        return _page(mine, limit, cursor)
+
+    async def claim(self, task_id: UUID, now: datetime, lease_until: datetime) -> Task | None:
+        task = self.state.tasks.get(task_id)
+        if task is None:
+            return None
+        try:
+            task.claim(now, lease_until)
+        except InvalidTransition:
+            return None
+        return dataclasses.replace(task)
+
+    async def finish(self, task: Task, attempt: int) -> bool:
+        stored = self.state.tasks.get(task.id)
+        if stored is None or stored.status != Status.PROCESSING or stored.attempts != attempt:
+            return False
+        self.state.tasks[task.id] = dataclasses.replace(task)
+        return True
+
+    async def stale(self, queued_before: datetime, now: datetime, limit: int) -> list[UUID]:
+        def is_stale(t: Task) -> bool:
+            if t.status == Status.QUEUED:
+                return (t.updated_at or t.created_at) < queued_before
+            return t.status == Status.PROCESSING and t.lease_until is not None and t.lease_until < now
+
+        found = sorted((t for t in self.state.tasks.values() if is_stale(t)), key=lambda t: t.created_at)
+        return [t.id for t in found[:limit]]
+
+    async def touch(self, task_ids: list[UUID], now: datetime) -> None:
+        for task_id in task_ids:
+            task = self.state.tasks.get(task_id)
+            if task is not None and task.status == Status.QUEUED:
+                task.updated_at = now
+
+    async def delete(self, task_id: UUID) -> None:
+        self.state.tasks.pop(task_id, None)
+
+    async def count_by_status(self) -> dict[Status, int]:
+        counts = Counter(t.status for t in self.state.tasks.values())
+        return {status: counts.get(status, 0) for status in Status}
+
+
+class MemoryRefreshTokenRepository:
+    def __init__(self, state: MemoryState) -> None:
+        self.state = state
+
+    async def add(self, token: RefreshToken) -> None:
+        self.state.refresh_tokens[token.id] = dataclasses.replace(token)
+
+    async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
+        for token in self.state.refresh_tokens.values():
+            if token.token_hash == token_hash:
+                return dataclasses.replace(token)
+        return None
+
+    async def rotate(self, old_id: UUID, new: RefreshToken, now: datetime) -> bool:
+        old = self.state.refresh_tokens.get(old_id)
+        if old is None or old.replaced_by is not None or old.revoked_at is not None:
+            return False
+        old.replaced_by = new.id
+        await self.add(new)
+        return True
+
+    async def revoke_family(self, family_id: UUID, now: datetime) -> None:
+        for token in self.state.refresh_tokens.values():
+            if token.family_id == family_id and token.revoked_at is None:
+                token.revoked_at = now

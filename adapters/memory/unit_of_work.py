@@ -1,0 +1,77 @@
+"""An in-memory unit of work: serialised by one lock, rolled back from a snapshot."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from dataclasses import dataclass, field
+from types import TracebackType
+from uuid import UUID
+
+from adapters.memory.repositories import (
+    MemoryCreditRepository,
+    MemoryRefreshTokenRepository,
+    MemoryTaskRepository,
+    MemoryUserRepository,
+)
+from domain.credits import LedgerEntry
+from domain.sessions import RefreshToken
+from domain.tasks import Task
+from domain.users import User
+
+
+@dataclass
+class MemoryState:
+    users: dict[UUID, User] = field(default_factory=dict)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    tasks: dict[UUID, Task] = field(default_factory=dict)
+    refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class MemoryDatabase:
+    """What a database server would be: state plus a writer lock (SQLite-like serialisation)."""
+
+    def __init__(self) -> None:
+        self.state = MemoryState()
+        self.lock = asyncio.Lock()
+
+
+class MemoryUnitOfWork:
+    def __init__(self, database: MemoryDatabase) -> None:
+        self.database = database
+        self._snapshot: MemoryState | None = None
+        self._bind(database.state)
+
+    def _bind(self, state: MemoryState) -> None:
+        # A broken unique rule undoes the whole unit of work, as it aborts a database transaction.
+        self.users = MemoryUserRepository(state, self._restore)
+        self.credits = MemoryCreditRepository(state, self._restore)
+        self.tasks = MemoryTaskRepository(state, self._restore)
+        self.refresh_tokens = MemoryRefreshTokenRepository(state)
+
+    async def __aenter__(self) -> MemoryUnitOfWork:
+        await self.database.lock.acquire()
+        self._snapshot = copy.deepcopy(self.database.state)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self.rollback()
+        finally:
+            self.database.lock.release()
+
+    async def commit(self) -> None:
+        self._snapshot = copy.deepcopy(self.database.state)
+
+    async def rollback(self) -> None:
+        self._restore()
+
+    def _restore(self) -> None:
+        if self._snapshot is not None:
+            state = self.database.state
+            for name in ("users", "ledger", "tasks", "refresh_tokens", "extra"):
+                setattr(state, name, getattr(self._snapshot, name))
+            self._snapshot = copy.deepcopy(state)

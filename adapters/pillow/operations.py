@@ -1,0 +1,72 @@
+"""The domain's operations applied to a decoded Pillow image."""
+
+from __future__ import annotations
+
+from PIL import Image, ImageFilter, ImageOps
+
+from domain.operations import Blur, Flip, Format, Grayscale, Operation, Resize, Rotate, Sharpen, Thumbnail
+
+_RESAMPLE = Image.Resampling.LANCZOS
+
+
+def apply(image: Image.Image, operations: tuple[Operation, ...]) -> Image.Image:
+    """The image after each operation in order (`format` only chooses the encoding)."""
+    for operation in operations:
+        image = _apply_one(image, operation)
+    return image
+
+
+def shrink_box(operations: tuple[Operation, ...]) -> tuple[int, int] | None:
+    """The box the pipeline first shrinks the image into, if nothing before needs the full resolution."""
+    for operation in operations:
+        match operation:
+            case Resize(width=width, height=height, fit="contain"):
+                return width, height
+            case Thumbnail(size=size):
+                return size, size
+            case Grayscale() | Flip() | Format():
+                continue  # the same at any scale, so a smaller decode changes nothing
+            case _:
+                return None
+    return None
+
+
+def fit_inside(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """`size` scaled down, keeping its aspect, until it fits inside `box`; never scaled up."""
+    width, height = size
+    scale = min(box[0] / width, box[1] / height, 1.0)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _apply_one(image: Image.Image, operation: Operation) -> Image.Image:
+    match operation:
+        case Resize(width=width, height=height, fit="cover"):
+            return ImageOps.fit(image, (width, height), _RESAMPLE)
+        case Resize(width=width, height=height, fit="fill"):
+            return image.resize((width, height), _RESAMPLE)
+        case Resize(width=width, height=height):
+            return _shrink_into(image, (width, height))
+        case Thumbnail(size=size):
+            return _shrink_into(image, (size, size))
+        case Grayscale():
+            return image.convert("LA" if "A" in image.getbands() else "L")
+        case Rotate(degrees=degrees):
+            return image.rotate(degrees, Image.Resampling.BICUBIC, expand=True)
+        case Flip(direction="horizontal"):
+            return image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        case Flip():
+            return image.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+        case Blur(radius=radius):
+            return image.filter(ImageFilter.GaussianBlur(radius))
+        case Sharpen():
+            return image.filter(ImageFilter.SHARPEN)
+        case Format():
+            return image
+
+
+def _shrink_into(image: Image.Image, box: tuple[int, int]) -> Image.Image:
+    size = fit_inside(image.size, box)
+    if size == image.size:
+        return image
+    # Box-reduce first, then Lanczos, as Image.thumbnail does: far faster on big sources, same look.
+    return image.resize(size, _RESAMPLE, reducing_gap=2.0)

@@ -1,0 +1,133 @@
+"""Pillow behind the ImageProcessor port: header-only probes, and pipelines whose results carry no metadata."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from PIL import ExifTags, Image
+
+from adapters.pillow.operations import apply, fit_inside, shrink_box
+from domain.errors import FieldError, PermanentFailure, UnsupportedImage, ValidationFailed
+from domain.operations import Format, Operation
+from domain.values import SUPPORTED_FORMATS, ImageInfo
+
+# What Pillow raises for a file it cannot read or that is cut short (UnidentifiedImageError is an OSError).
+_BROKEN = (OSError, SyntaxError, ValueError, EOFError)
+_ENCODINGS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
+_KEPT_FORMATS = ("JPEG", "PNG", "WEBP")  # other sources become PNG
+_DEFAULT_QUALITY = 85
+# EXIF orientation → the transposition that makes the image upright.
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SIDEWAYS = (5, 6, 7, 8)
+
+
+class PillowImageProcessor:
+    def __init__(self, max_pixels: int) -> None:
+        self.max_pixels = max_pixels
+
+    def probe(self, data: bytes) -> ImageInfo:
+        """Header-only look at format and size; raises UnsupportedImage, or ValidationFailed over the pixel cap."""
+        with self._open(data) as image:
+            return _describe(image, data)
+
+    def run(self, data: bytes, operations: tuple[Operation, ...]) -> tuple[bytes, ImageInfo]:
+        """Decode, apply, strip metadata, encode; raises PermanentFailure for a broken image. Blocking."""
+        try:
+            source = self._open(data)
+        except (UnsupportedImage, ValidationFailed) as exc:
+            raise PermanentFailure(exc.detail) from exc  # the same bytes will fail the same way
+        with source:
+            encoding, quality = _encoding(operations, _format(source))
+            image = apply(_decode(source, operations), operations)
+            result = _encode(image, encoding, quality)
+        with Image.open(BytesIO(result)) as reopened:
+            return result, _describe(reopened, result)
+
+    def _open(self, data: bytes) -> Image.Image:
+        try:
+            image = Image.open(BytesIO(data), formats=SUPPORTED_FORMATS)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            # Pillow's own guard fires at open, before the size is ours to read.
+            raise ValidationFailed(FieldError("image", f"too many pixels, at most {self.max_pixels:,}")) from exc
+        except _BROKEN as exc:
+            raise UnsupportedImage("not a JPEG, PNG, WebP, GIF, BMP or TIFF image") from exc
+        width, height = image.size
+        if width * height > self.max_pixels:
+            image.close()
+            message = f"{width}×{height} is {width * height:,} pixels, at most {self.max_pixels:,}"
+            raise ValidationFailed(FieldError("image", message))
+        return image
+
+
+def _decode(image: Image.Image, operations: tuple[Operation, ...]) -> Image.Image:
+    """The first frame, upright, in RGB, RGBA, L or LA, decoded no larger than the pipeline needs."""
+    try:
+        orientation = image.getexif().get(ExifTags.Base.Orientation)
+        if box := shrink_box(operations):
+            if orientation in _SIDEWAYS:
+                box = box[1], box[0]  # the box is for the upright image; the decoder sees it on its side
+            # Only JPEG acts on it: decode at 1/2, 1/4 or 1/8 scale, never below the size needed.
+            image.draft(image.mode, fit_inside(image.size, box))
+        image.load()
+    except _BROKEN as exc:
+        raise PermanentFailure("the image is damaged or truncated") from exc
+    # Not ImageOps.exif_transpose: it rewrites the EXIF and raises on malformed tags we drop anyway.
+    if orientation in _UPRIGHT:
+        image = image.transpose(_UPRIGHT[orientation])
+    return _normalise(image)
+
+
+def _normalise(image: Image.Image) -> Image.Image:
+    if image.mode.startswith("I;16"):
+        image = image.point(lambda value: value / 256)  # 16-bit samples: a plain convert clips them to white
+    gray = image.mode in ("1", "L", "LA", "I", "F") or image.mode.startswith("I;16")
+    alpha = image.has_transparency_data
+    mode = ("LA" if alpha else "L") if gray else ("RGBA" if alpha else "RGB")
+    return image if image.mode == mode else image.convert(mode)
+
+
+def _encoding(operations: tuple[Operation, ...], source_format: str) -> tuple[str, int]:
+    """Pillow's name for the output format, and its quality: the last `format` op, else the source's."""
+    formats = [operation for operation in operations if isinstance(operation, Format)]
+    if formats:
+        return _ENCODINGS[formats[-1].format], formats[-1].quality
+    return (source_format if source_format in _KEPT_FORMATS else "PNG"), _DEFAULT_QUALITY
+
+
+def _encode(image: Image.Image, encoding: str, quality: int) -> bytes:
+    if encoding == "JPEG":
+        image = _flatten(image)
+    # Pillow writes some of `info` back (JPEG comments, PNG ICC profiles); results carry none of it.
+    image.info = {}
+    out = BytesIO()
+    try:
+        image.save(out, encoding, quality=quality)  # PNG ignores quality
+    except (OSError, ValueError) as exc:
+        raise PermanentFailure(f"the result cannot be encoded as {encoding}: {exc}") from exc
+    return out.getvalue()
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """JPEG holds no alpha: composite onto white, as a viewer would, instead of exposing hidden colours."""
+    if "A" not in image.getbands():
+        return image
+    background = Image.new(image.mode[:-1], image.size, "white")  # RGBA → RGB, LA → L
+    background.paste(image, mask=image.getchannel("A"))
+    return background
+
+
+def _format(image: Image.Image) -> str:
+    # A phone photo holding a second picture opens as MPO; the file is a JPEG.
+    return "JPEG" if image.format == "MPO" else str(image.format)
+
+
+def _describe(image: Image.Image, data: bytes) -> ImageInfo:
+    return ImageInfo(_format(image), image.width, image.height, image.mode, len(data))

@@ -1,0 +1,297 @@
+"""SQL repositories. Every race is settled by one conditional statement or a unique index, never in Python."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from sqlalchemy import (
+    Executable,
+    RowMapping,
+    Select,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.sqlalchemy.mappers import (
+    ledger_row,
+    row_of,
+    task_row,
+    to_ledger_entry,
+    to_refresh_token,
+    to_task,
+    to_user,
+)
+from adapters.sqlalchemy.tables import UtcDateTime, credit_ledger, refresh_tokens, tasks, users
+from domain.credits import LedgerEntry, Reason
+from domain.cursor import decode_cursor, encode_cursor
+from domain.errors import DomainError, DuplicateRecord, EmailTaken, InsufficientCredits
+from domain.sessions import RefreshToken
+from domain.tasks import Status, Task
+from domain.users import User
+from domain.values import Page
+
+T = TypeVar("T")
+
+# PostgreSQL's SQLSTATE and SQLite's extended result codes for a broken unique rule.
+_UNIQUE_VIOLATIONS = {"23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+
+QUEUED = Status.QUEUED.value
+PROCESSING = Status.PROCESSING.value
+
+
+def _unique_rule_broken(exc: IntegrityError) -> DomainError | None:
+    """The domain error for a unique rule the store enforced; None for any other integrity error (a bug)."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "sqlite_errorname", None)
+    if code not in _UNIQUE_VIOLATIONS:
+        return None
+    message = str(exc.orig)
+    # PostgreSQL names the constraint, SQLite the columns.
+    if "uq_users_email" in message or "users.email" in message:
+        return EmailTaken()
+    return DuplicateRecord(message.splitlines()[0])
+
+
+@asynccontextmanager
+async def unique_rules(session: AsyncSession) -> AsyncIterator[None]:
+    """A broken unique rule rolls back the whole unit of work and raises its domain error."""
+    try:
+        yield
+    except IntegrityError as exc:
+        # PostgreSQL has aborted the transaction anyway; SQLite is made to agree.
+        await session.rollback()
+        error = _unique_rule_broken(exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
+async def _write(session: AsyncSession, statement: Executable) -> None:
+    async with unique_rules(session):
+        await session.execute(statement)
+
+
+async def _one(session: AsyncSession, statement: Executable) -> RowMapping | None:
+    return (await session.execute(statement)).mappings().one_or_none()
+
+
+async def _page(
+    session: AsyncSession,
+    table: Table,
+    query: Select[Any],
+    limit: int,
+    cursor: str | None,
+    to_entity: Callable[[RowMapping], T],
+) -> Page[T]:
+    """Keyset pagination, newest first by (created_at, id)."""
+    if cursor is not None:
+        query = query.where(tuple_(table.c.created_at, table.c.id) < decode_cursor(cursor))
+    query = query.order_by(table.c.created_at.desc(), table.c.id.desc()).limit(limit + 1)
+    rows = (await session.execute(query)).mappings().all()
+    items, rest = rows[:limit], rows[limit:]
+    next_cursor = encode_cursor(items[-1]["created_at"], items[-1]["id"]) if items and rest else None
+    return Page([to_entity(row) for row in items], next_cursor)
+
+
+class SqlUserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, user: User) -> None:
+        await _write(self.session, insert(users).values(row_of(user)))
+
+    async def get(self, user_id: UUID) -> User | None:
+        row = await _one(self.session, select(users).where(users.c.id == user_id))
+        return to_user(row) if row else None
+
+    async def get_by_email(self, email: str) -> User | None:
+        row = await _one(self.session, select(users).where(users.c.email == email))
+        return to_user(row) if row else None
+
+
+class SqlCreditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def spend(
+        self, user_id: UUID, amount: int, reason: Reason, entry_id: UUID, now: datetime, *, task_id: UUID | None = None
+    ) -> LedgerEntry:
+        debit = (
+            update(users)
+            .where(users.c.id == user_id, users.c.credits >= amount)
+            .values(credits=users.c.credits - amount)
+            .returning(users.c.credits)
+        )
+        balance = (await self.session.execute(debit)).scalar_one_or_none()
+        if balance is None:
+            raise InsufficientCredits()
+        return await self._record(LedgerEntry(entry_id, user_id, -amount, reason, balance, now, task_id))
+
+    async def grant(
+        self,
+        user_id: UUID,
+        amount: int,
+        reason: Reason,
+        entry_id: UUID,
+        now: datetime,
+        *,
+        task_id: UUID | None = None,
+        order_id: UUID | None = None,
+    ) -> LedgerEntry:
+        # A negative grant (a reversal) is guarded like a spend; the CHECK constraint is only the backstop.
+        credit = (
+            update(users)
+            .where(users.c.id == user_id, users.c.credits + amount >= 0)
+            .values(credits=users.c.credits + amount)
+            .returning(users.c.credits)
+        )
+        balance = (await self.session.execute(credit)).scalar_one_or_none()
+        if balance is None:
+            raise InsufficientCredits()
+        return await self._record(LedgerEntry(entry_id, user_id, amount, reason, balance, now, task_id, order_id))
+
+    async def _record(self, entry: LedgerEntry) -> LedgerEntry:
+        await _write(self.session, insert(credit_ledger).values(ledger_row(entry)))
+        return entry
+
+    async def balance(self, user_id: UUID) -> int:
+        credits = await self.session.scalar(select(users.c.credits).where(users.c.id == user_id))
+        return credits or 0
+
+    async def has_entry(self, reason: Reason, *, task_id: UUID | None = None, order_id: UUID | None = None) -> bool:
+        query = select(credit_ledger.c.id).where(credit_ledger.c.reason == reason.value).limit(1)
+        if task_id is not None:
+            query = query.where(credit_ledger.c.task_id == task_id)
+        if order_id is not None:
+            query = query.where(credit_ledger.c.order_id == order_id)
+        return await self.session.scalar(query) is not None
+
+    async def ledger(self, user_id: UUID, limit: int, cursor: str | None) -> Page[LedgerEntry]:
+        query = select(credit_ledger).where(credit_ledger.c.user_id == user_id)
+        return await _page(self.session, credit_ledger, query, limit, cursor, to_ledger_entry)
+
+
+class SqlTaskRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, task: Task) -> None:
+        await _write(self.session, insert(tasks).values(task_row(task)))
+
+    async def get(self, task_id: UUID, owner_id: UUID | None = None) -> Task | None:
+        query = select(tasks).where(tasks.c.id == task_id)
+        if owner_id is not None:
+            query = query.where(tasks.c.owner_id == owner_id)
+        row = await _one(self.session, query)
+        return to_task(row) if row else None
+
+    async def by_idempotency_key(self, owner_id: UUID, key: str) -> Task | None:
+        row = await _one(self.session, select(tasks).where(tasks.c.owner_id == owner_id, tasks.c.idempotency_key == key))
+        return to_task(row) if row else None
+
+    async def forget_idempotency_key(self, task_id: UUID) -> None:
+        await self.session.execute(update(tasks).where(tasks.c.id == task_id).values(idempotency_key=None))
+
+    async def list(self, owner_id: UUID, status: Status | None, limit: int, cursor: str | None) -> Page[Task]:
+        query = select(tasks).where(tasks.c.owner_id == owner_id)
+        if status is not None:
+            query = query.where(tasks.c.status == status.value)
+        return await _page(self.session, tasks, query, limit, cursor, to_task)
+
+    async def claim(self, task_id: UUID, now: datetime, lease_until: datetime) -> Task | None:
+        claimable = or_(tasks.c.status == QUEUED, and_(tasks.c.status == PROCESSING, tasks.c.lease_until < now))
+        statement = (
+            update(tasks)
+            .where(tasks.c.id == task_id, claimable)
+            .values(
+                status=PROCESSING,
+                attempts=tasks.c.attempts + 1,
+                lease_until=lease_until,
+                started_at=func.coalesce(tasks.c.started_at, literal(now, UtcDateTime())),
+                updated_at=now,
+            )
+            .returning(*tasks.c)
+        )
+        row = await _one(self.session, statement)
+        return to_task(row) if row else None
+
+    async def finish(self, task: Task, attempt: int) -> bool:
+        row = task_row(task)
+        del row["id"]
+        statement = (
+            update(tasks)
+            .where(tasks.c.id == task.id, tasks.c.status == PROCESSING, tasks.c.attempts == attempt)
+            .values(row)
+            .returning(tasks.c.id)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none() is not None
+
+    async def stale(self, queued_before: datetime, now: datetime, limit: int) -> list[UUID]:
+        last_touched = func.coalesce(tasks.c.updated_at, tasks.c.created_at, type_=UtcDateTime())
+        queued_too_long = and_(tasks.c.status == QUEUED, last_touched < queued_before)
+        lease_expired = and_(tasks.c.status == PROCESSING, tasks.c.lease_until < now)
+        query = (
+            select(tasks.c.id)
+            .where(or_(queued_too_long, lease_expired))
+            .order_by(tasks.c.created_at, tasks.c.id)
+            .limit(limit)
+        )
+        return list((await self.session.scalars(query)).all())
+
+    async def touch(self, task_ids: list[UUID], now: datetime) -> None:
+        await self.session.execute(
+            update(tasks).where(tasks.c.id.in_(task_ids), tasks.c.status == QUEUED).values(updated_at=now)
+        )
+
+    async def delete(self, task_id: UUID) -> None:
+        await self.session.execute(delete(tasks).where(tasks.c.id == task_id))
+
+    async def count_by_status(self) -> dict[Status, int]:
+        rows = await self.session.execute(select(tasks.c.status, func.count()).group_by(tasks.c.status))
+        counts = {Status(status): count for status, count in rows.tuples()}
+        return {status: counts.get(status, 0) for status in Status}
+
+
+class SqlRefreshTokenRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, token: RefreshToken) -> None:
+        await _write(self.session, insert(refresh_tokens).values(row_of(token)))
+
+    async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
+        row = await _one(self.session, select(refresh_tokens).where(refresh_tokens.c.token_hash == token_hash))
+        return to_refresh_token(row) if row else None
+
+    async def rotate(self, old_id: UUID, new: RefreshToken, now: datetime) -> bool:
+        unused = and_(refresh_tokens.c.replaced_by.is_(None), refresh_tokens.c.revoked_at.is_(None))
+        statement = (
+            update(refresh_tokens)
+            .where(refresh_tokens.c.id == old_id, unused)
+            .values(replaced_by=new.id)
+            .returning(refresh_tokens.c.id)
+        )
+        if (await self.session.execute(statement)).scalar_one_or_none() is None:
+            return False
+        await self.add(new)
+        return True
+
+    async def revoke_family(self, family_id: UUID, now: datetime) -> None:
+        await self.session.execute(
+            update(refresh_tokens)
+            .where(refresh_tokens.c.family_id == family_id, refresh_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )

@@ -1,0 +1,143 @@
+"""Table definitions: the schema that migrations/versions builds, in SQLAlchemy Core."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+
+# Stable constraint names: errors are recognised by them, and SQLite batch migrations need them.
+metadata = MetaData(
+    naming_convention={
+        "pk": "pk_%(table_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware datetime on every backend: SQLite keeps no offset, so UTC goes in and is restored on the way out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# A Python None is SQL NULL, not the JSON literal null.
+Json = JSON(none_as_null=True)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("credits", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("credits >= 0", name="credits_not_negative"),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("family_id", Uuid, nullable=False, index=True),
+    Column("token_hash", String(128), nullable=False, unique=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    # No foreign key: rotation marks the old token before the new one is inserted.
+    Column("replaced_by", Uuid),
+    Column("revoked_at", UtcDateTime),
+)
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("owner_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("metadata", Json, nullable=False),
+    Column("operations", Json, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("source", Json, nullable=False),
+    Column("source_key", Text, nullable=False),
+    Column("result", Json),
+    Column("result_key", Text),
+    Column("error", Text),
+    Column("attempts", Integer, nullable=False),
+    Column("lease_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("started_at", UtcDateTime),
+    Column("finished_at", UtcDateTime),
+    Column("updated_at", UtcDateTime),
+    Column("idempotency_key", String(255)),
+    Column("fingerprint", String(128)),
+    UniqueConstraint("owner_id", "idempotency_key"),
+    CheckConstraint("status IN ('queued', 'processing', 'completed', 'failed')", name="status_known"),
+    Index("ix_tasks_owner_id_created_at_id", "owner_id", "created_at", "id"),
+    Index("ix_tasks_status_lease_until", "status", "lease_until"),
+)
+
+# Ledger rows outlive deleted tasks and refer to orders by id only, so task_id and order_id have no foreign key.
+credit_ledger = Table(
+    "credit_ledger",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("delta", Integer, nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("balance_after", Integer, nullable=False),
+    Column("task_id", Uuid),
+    Column("order_id", Uuid),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_credit_ledger_user_id_created_at_id", "user_id", "created_at", "id"),
+    # A task is charged and refunded once, an order purchased once: partial unique indexes on both backends.
+    Index(
+        "uq_credit_ledger_once_per_task",
+        "reason",
+        "task_id",
+        unique=True,
+        postgresql_where=text("reason IN ('task_charge', 'task_refund')"),
+        sqlite_where=text("reason IN ('task_charge', 'task_refund')"),
+    ),
+    Index(
+        "uq_credit_ledger_once_per_order",
+        "reason",
+        "order_id",
+        unique=True,
+        postgresql_where=text("reason = 'purchase'"),
+        sqlite_where=text("reason = 'purchase'"),
+    ),
+)

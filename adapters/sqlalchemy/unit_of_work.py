@@ -1,0 +1,43 @@
+"""The SQL unit of work: one session, one transaction, rolled back unless commit() is called."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.sqlalchemy.repositories import (
+    SqlCreditRepository,
+    SqlRefreshTokenRepository,
+    SqlTaskRepository,
+    SqlUserRepository,
+    unique_rules,
+)
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self.session_factory = session_factory
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self.session = self.session_factory()
+        self.users = SqlUserRepository(self.session)
+        self.credits = SqlCreditRepository(self.session)
+        self.tasks = SqlTaskRepository(self.session)
+        self.refresh_tokens = SqlRefreshTokenRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        async with unique_rules(self.session):
+            await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

@@ -1,0 +1,125 @@
+"""Repositories the unit of work owns. Races are settled inside them, by the store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.credits import LedgerEntry, Reason
+from domain.sessions import RefreshToken
+from domain.tasks import Status, Task
+from domain.users import User
+from domain.values import Page
+
+
+class UserRepository(Protocol):
+    async def add(self, user: User) -> None:
+        """Insert a user; raises EmailTaken when the (normalised) email exists."""
+        ...
+
+    async def get(self, user_id: UUID) -> User | None:
+        """The user, or None."""
+        ...
+
+    async def get_by_email(self, email: str) -> User | None:
+        """The user with that normalised email, or None."""
+        ...
+
+
+class CreditRepository(Protocol):
+    async def spend(
+        self, user_id: UUID, amount: int, reason: Reason, entry_id: UUID, now: datetime, *, task_id: UUID | None = None
+    ) -> LedgerEntry:
+        """Conditional debit plus its ledger row; raises InsufficientCredits and changes nothing."""
+        ...
+
+    async def grant(
+        self,
+        user_id: UUID,
+        amount: int,
+        reason: Reason,
+        entry_id: UUID,
+        now: datetime,
+        *,
+        task_id: UUID | None = None,
+        order_id: UUID | None = None,
+    ) -> LedgerEntry:
+        """Credit plus its ledger row; a second refund of a task or purchase of an order raises DuplicateRecord."""
+        ...
+
+    async def balance(self, user_id: UUID) -> int:
+        """The user's current balance (0 for an unknown user)."""
+        ...
+
+    async def has_entry(self, reason: Reason, *, task_id: UUID | None = None, order_id: UUID | None = None) -> bool:
+        """Whether a ledger row of that reason exists for the task or order."""
+        ...
+
+    async def ledger(self, user_id: UUID, limit: int, cursor: str | None) -> Page[LedgerEntry]:
+        """Newest first; raises ValidationFailed on a bad cursor."""
+        ...
+
+
+class TaskRepository(Protocol):
+    async def add(self, task: Task) -> None:
+        """Insert a queued task; raises DuplicateRecord when its idempotency key is taken for the owner."""
+        ...
+
+    async def get(self, task_id: UUID, owner_id: UUID | None = None) -> Task | None:
+        """The task, or None (also when owner_id is given and is not its owner)."""
+        ...
+
+    async def by_idempotency_key(self, owner_id: UUID, key: str) -> Task | None:
+        """The owner's task submitted with that key, or None."""
+        ...
+
+    async def forget_idempotency_key(self, task_id: UUID) -> None:
+        """Release an expired key so that it can be used again."""
+        ...
+
+    async def list(self, owner_id: UUID, status: Status | None, limit: int, cursor: str | None) -> Page[Task]:
+        """The owner's tasks, newest first; raises ValidationFailed on a bad cursor."""
+        ...
+
+    async def claim(self, task_id: UUID, now: datetime, lease_until: datetime) -> Task | None:
+        """Conditional move to processing (from queued, or from an expired lease); None when not claimable."""
+        ...
+
+    async def finish(self, task: Task, attempt: int) -> bool:
+        """Store a completed or failed task only if it is still processing on that attempt."""
+        ...
+
+    async def stale(self, queued_before: datetime, now: datetime, limit: int) -> list[UUID]:
+        """Ids of tasks queued since before queued_before, or processing with an expired lease."""
+        ...
+
+    async def touch(self, task_ids: list[UUID], now: datetime) -> None:
+        """Mark tasks as just re-enqueued, so that the next sweep waits again."""
+        ...
+
+    async def delete(self, task_id: UUID) -> None:
+        """Remove the task row (idempotent)."""
+        ...
+
+    async def count_by_status(self) -> dict[Status, int]:
+        """How many tasks are in each status."""
+        ...
+
+
+class RefreshTokenRepository(Protocol):
+    async def add(self, token: RefreshToken) -> None:
+        """Store a new refresh token."""
+        ...
+
+    async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
+        """The stored token with that hash, or None."""
+        ...
+
+    async def rotate(self, old_id: UUID, new: RefreshToken, now: datetime) -> bool:
+        """Mark old as replaced by new and store new, only if old was unused; False if it was used."""
+        ...
+
+    async def revoke_family(self, family_id: UUID, now: datetime) -> None:
+        """Revoke every token of the family."""
+        ...

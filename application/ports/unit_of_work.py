@@ -1,0 +1,38 @@
+"""The unit of work: one transaction, rolled back unless commit() is called."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol
+
+from application.ports.repositories import (
+    CreditRepository,
+    RefreshTokenRepository,
+    TaskRepository,
+    UserRepository,
+)
+
+
+class UnitOfWork(Protocol):
+    users: UserRepository
+    credits: CreditRepository
+    tasks: TaskRepository
+    refresh_tokens: RefreshTokenRepository
+
+    async def __aenter__(self) -> UnitOfWork:
+        """Begin a transaction."""
+        ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+    async def commit(self) -> None:
+        """Make the work durable; raises DuplicateRecord when a unique rule was hit."""
+        ...
+
+    async def rollback(self) -> None:
+        """Discard the work."""
+        ...

@@ -1,0 +1,172 @@
+"""SubmitTask: validate, store the upload, charge and insert in one transaction, then enqueue."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID
+
+from application.ports.blob_storage import BlobStorage
+from application.ports.clock import Clock, IdGenerator
+from application.ports.image_processor import ImageProcessor
+from application.ports.metrics import Metrics
+from application.ports.task_queue import TaskQueue
+from application.use_cases.common import UowFactory
+from domain.credits import Reason
+from domain.errors import (
+    DependencyUnavailable,
+    DuplicateRecord,
+    FieldError,
+    IdempotencyKeyReused,
+    InsufficientCredits,
+    TransientFailure,
+    ValidationFailed,
+)
+from domain.operations import Operation, parse_pipeline, to_dict
+from domain.tasks import Task, check_metadata, check_title, source_key
+
+log = logging.getLogger(__name__)
+
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+IDEMPOTENCY_KEY_MAX = 255
+
+
+@dataclass(frozen=True)
+class SubmitTaskCommand:
+    owner_id: UUID
+    title: str
+    image: bytes
+    metadata: str | None = None
+    operations: str | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    task: Task
+    replayed: bool
+
+
+class SubmitTask:
+    def __init__(
+        self,
+        uow: UowFactory,
+        storage: BlobStorage,
+        queue: TaskQueue,
+        processor: ImageProcessor,
+        clock: Clock,
+        ids: IdGenerator,
+        metrics: Metrics,
+        cost: int,
+    ) -> None:
+        self.uow = uow
+        self.storage = storage
+        self.queue = queue
+        self.processor = processor
+        self.clock = clock
+        self.ids = ids
+        self.metrics = metrics
+        self.cost = cost
+
+    async def __call__(self, cmd: SubmitTaskCommand) -> Submitted:
+        """Raises ValidationFailed, UnsupportedImage, InsufficientCredits, IdempotencyKeyReused, DependencyUnavailable."""
+        title = check_title(cmd.title)
+        metadata = check_metadata(_json_field("metadata", cmd.metadata), len((cmd.metadata or "").encode()))
+        operations = parse_pipeline(_json_field("operations", cmd.operations))
+        key = _check_key(cmd.idempotency_key)
+        info = self.processor.probe(cmd.image)  # header only: a full decode is the worker's job
+        fingerprint = _fingerprint(title, metadata, operations, cmd.image)
+
+        if key and (replay := await self._replay(cmd.owner_id, key, fingerprint)):
+            return Submitted(replay, replayed=True)
+        async with self.uow() as uow:
+            if await uow.credits.balance(cmd.owner_id) < self.cost:
+                raise InsufficientCredits()  # early: spare the upload; the conditional spend decides
+
+        now = self.clock.now()
+        task_id = self.ids.new()
+        task = Task(
+            id=task_id,
+            owner_id=cmd.owner_id,
+            title=title,
+            metadata=metadata,
+            operations=operations,
+            source=info,
+            source_key=source_key(task_id),
+            created_at=now,
+            updated_at=now,
+            idempotency_key=key,
+            fingerprint=fingerprint,
+        )
+        await self._store(task.source_key, cmd.image)
+        try:
+            async with self.uow() as uow:
+                await uow.credits.spend(cmd.owner_id, self.cost, Reason.TASK_CHARGE, self.ids.new(), now, task_id=task.id)
+                await uow.tasks.add(task)
+                await uow.commit()
+        except BaseException as exc:
+            await self.storage.delete(task.source_key)  # a failed commit leaves no orphan upload
+            if isinstance(exc, DuplicateRecord) and key:
+                if replay := await self._replay(cmd.owner_id, key, fingerprint):
+                    return Submitted(replay, replayed=True)  # a concurrent twin won the race
+            raise
+        self.metrics.task_submitted()
+        self.metrics.credits(Reason.TASK_CHARGE, self.cost)
+        await self._enqueue(task.id)
+        return Submitted(task, replayed=False)
+
+    async def _replay(self, owner_id: UUID, key: str, fingerprint: str) -> Task | None:
+        async with self.uow() as uow:
+            earlier = await uow.tasks.by_idempotency_key(owner_id, key)
+            if earlier is None:
+                return None
+            if earlier.created_at < self.clock.now() - IDEMPOTENCY_WINDOW:
+                await uow.tasks.forget_idempotency_key(earlier.id)
+                await uow.commit()
+                return None
+        if earlier.fingerprint != fingerprint:
+            raise IdempotencyKeyReused()
+        return earlier
+
+    async def _store(self, key: str, data: bytes) -> None:
+        try:
+            await self.storage.put(key, data)
+        except TransientFailure as exc:
+            raise DependencyUnavailable("the blob storage is unavailable") from exc
+
+    async def _enqueue(self, task_id: UUID) -> None:
+        try:
+            await self.queue.enqueue(task_id)
+        except DependencyUnavailable:
+            # The task is charged and stored as queued: the sweeper enqueues it once the broker is back.
+            log.warning("queue unavailable; task %s left for the sweeper", task_id)
+
+
+def _json_field(name: str, raw: str | None) -> object:
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise ValidationFailed(FieldError(name, "is not valid JSON")) from None
+
+
+def _check_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    if not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        raise ValidationFailed(FieldError("Idempotency-Key", f"must be 1 to {IDEMPOTENCY_KEY_MAX} printable characters"))
+    return key
+
+
+def _fingerprint(title: str, metadata: dict[str, object], operations: tuple[Operation, ...], image: bytes) -> str:
+    """What makes two submissions 'the same request' for an idempotency key."""
+    fields = json.dumps(
+        {"title": title, "metadata": metadata, "operations": [to_dict(op) for op in operations]},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(fields.encode() + b"\0" + hashlib.sha256(image).digest()).hexdigest()

@@ -1,0 +1,1 @@
+"""Pixelmill's domain: entities, value objects and rules. Standard library only."""

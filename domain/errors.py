@@ -1,0 +1,127 @@
+"""Domain errors. They carry no HTTP status: entrypoints map them once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    """Base of every error the domain and the use cases raise on purpose."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.__class__.__doc__ or self.__class__.__name__)
+        self.detail = detail or (self.__class__.__doc__ or "").strip()
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class ValidationFailed(DomainError):
+    """The request is well-formed but breaks a rule."""
+
+    def __init__(self, errors: list[FieldError] | FieldError, detail: str = "") -> None:
+        self.errors = [errors] if isinstance(errors, FieldError) else list(errors)
+        super().__init__(detail or "; ".join(f"{e.field}: {e.message}" for e in self.errors))
+
+
+class NotFound(DomainError):
+    """The object does not exist or is not yours."""
+
+
+class TaskNotFound(NotFound):
+    """No such task."""
+
+
+class UserNotFound(NotFound):
+    """No such user."""
+
+
+class PlanNotFound(NotFound):
+    """No such plan, or it is disabled."""
+
+
+class OrderNotFound(NotFound):
+    """No such order."""
+
+
+class SharedLinkInvalid(NotFound):
+    """The shared link is invalid, expired, or its task is gone."""
+
+
+class InsufficientCredits(DomainError):
+    """Not enough credits."""
+
+
+class InvalidTransition(DomainError):
+    """The object cannot move to that state from where it is."""
+
+
+class Conflict(DomainError):
+    """The request conflicts with the current state."""
+
+
+class EmailTaken(Conflict):
+    """That email is already registered."""
+
+
+class IdempotencyKeyReused(Conflict):
+    """This Idempotency-Key was used with a different request."""
+
+
+class ResultNotReady(Conflict):
+    """The task has no result: it is not completed."""
+
+
+class DuplicateRecord(Conflict):
+    """A unique rule of the store was hit; the whole unit of work was rolled back."""
+
+
+class Unauthenticated(DomainError):
+    """Authentication failed."""
+
+
+class InvalidCredentials(Unauthenticated):
+    """Wrong email or password."""
+
+
+class InvalidToken(Unauthenticated):
+    """The token is invalid or expired."""
+
+
+class TokenReused(Unauthenticated):
+    """This refresh token was already used; its session is revoked."""
+
+
+class UnsupportedImage(DomainError):
+    """The file is not a supported image."""
+
+
+class PayloadTooLarge(DomainError):
+    """The upload is too large."""
+
+
+class InvalidSignature(DomainError):
+    """The signature does not match."""
+
+
+class BadRequest(DomainError):
+    """The request body is malformed."""
+
+
+class DependencyUnavailable(DomainError):
+    """A service Pixelmill depends on is unavailable; nothing was charged."""
+
+
+class GatewayFailed(DomainError):
+    """The payment gateway failed or timed out."""
+
+
+class TransientFailure(DomainError):
+    """A failure worth retrying (storage or network hiccup)."""
+
+
+class PermanentFailure(DomainError):
+    """A failure no retry can fix (a broken image)."""

@@ -1,0 +1,110 @@
+"""Tasks and their status machine: queued → processing → completed | failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from domain.errors import FieldError, InvalidTransition, ValidationFailed
+from domain.operations import Operation
+from domain.values import ImageInfo
+
+TITLE_MAX = 200
+METADATA_MAX_BYTES = 16 * 1024
+
+
+class Status(StrEnum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (Status.COMPLETED, Status.FAILED)
+
+
+@dataclass
+class Task:
+    id: UUID
+    owner_id: UUID
+    title: str
+    metadata: dict[str, Any]
+    operations: tuple[Operation, ...]
+    source: ImageInfo
+    source_key: str
+    created_at: datetime
+    status: Status = Status.QUEUED
+    result: ImageInfo | None = None
+    result_key: str | None = None
+    error: str | None = None
+    attempts: int = 0
+    lease_until: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    updated_at: datetime | None = None
+    idempotency_key: str | None = None
+    fingerprint: str | None = None
+
+    def claim(self, now: datetime, lease_until: datetime) -> None:
+        """Take the task for one attempt: from queued, or from processing whose lease ran out."""
+        lease_expired = self.status is Status.PROCESSING and self.lease_until is not None and self.lease_until < now
+        if self.status is not Status.QUEUED and not lease_expired:
+            raise InvalidTransition(f"cannot claim a {self.status} task")
+        self.status = Status.PROCESSING
+        self.attempts += 1
+        self.lease_until = lease_until
+        self.started_at = self.started_at or now
+        self.updated_at = now
+
+    def complete(self, result: ImageInfo, result_key: str, now: datetime) -> None:
+        self._require_processing()
+        self.status = Status.COMPLETED
+        self.result = result
+        self.result_key = result_key
+        self.error = None
+        self.lease_until = None
+        self.finished_at = now
+        self.updated_at = now
+
+    def fail(self, error: str, now: datetime) -> None:
+        self._require_processing()
+        self.status = Status.FAILED
+        self.error = error
+        self.lease_until = None
+        self.finished_at = now
+        self.updated_at = now
+
+    def _require_processing(self) -> None:
+        if self.status is not Status.PROCESSING:
+            raise InvalidTransition(f"a {self.status} task cannot finish")
+
+
+def check_title(title: str) -> str:
+    title = title.strip()
+    if not 1 <= len(title) <= TITLE_MAX:
+        raise ValidationFailed(FieldError("title", f"must have 1 to {TITLE_MAX} characters"))
+    return title
+
+
+def check_metadata(raw: object, encoded_size: int) -> dict[str, Any]:
+    """The user's own key/values: a JSON object of at most 16 KiB."""
+    if encoded_size > METADATA_MAX_BYTES:
+        raise ValidationFailed(FieldError("metadata", f"must be at most {METADATA_MAX_BYTES} bytes"))
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValidationFailed(FieldError("metadata", "must be a JSON object"))
+    return raw
+
+
+def source_key(task_id: UUID) -> str:
+    """Storage keys are chosen by the server, never from a client's file name."""
+    return f"sources/{task_id}"
+
+
+def result_key(task_id: UUID) -> str:
+    return f"results/{task_id}"

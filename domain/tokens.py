@@ -1,0 +1,20 @@
+"""Claims carried by signed tokens (access, refresh, share)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+ACCESS = "access"
+REFRESH = "refresh"
+SHARE = "share"
+
+
+@dataclass(frozen=True)
+class Claims:
+    kind: str
+    subject: str
+    token_id: str
+    issued_at: datetime
+    expires_at: datetime
+    family: str | None = None

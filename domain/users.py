@@ -1,0 +1,39 @@
+"""Users and the rules on their credentials."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from domain.errors import FieldError, ValidationFailed
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 1024
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class User:
+    id: UUID
+    email: str
+    password_hash: str
+    credits: int
+    created_at: datetime
+
+
+def normalise_email(raw: str) -> str:
+    """Trimmed and lower-cased, so that sign-up is case-insensitive; raises ValidationFailed."""
+    email = raw.strip().lower()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise ValidationFailed(FieldError("email", "is not a valid email address"))
+    return email
+
+
+def check_password(password: str) -> None:
+    """Raises ValidationFailed unless the password has 8 to 1024 characters."""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise ValidationFailed(
+            FieldError("password", f"must have {PASSWORD_MIN} to {PASSWORD_MAX} characters")
+        )

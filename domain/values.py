@@ -1,0 +1,66 @@
+"""Small value objects shared by several entities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+SUPPORTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+
+# Content types of the formats Pillow reports, for serving stored files.
+CONTENT_TYPES = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+    "BMP": "image/bmp",
+    "TIFF": "image/tiff",
+}
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What Pillow reports of a stored image file."""
+
+    format: str
+    width: int
+    height: int
+    mode: str
+    bytes: int
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES.get(self.format, "application/octet-stream")
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "format": self.format,
+            "width": self.width,
+            "height": self.height,
+            "mode": self.mode,
+            "bytes": self.bytes,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> ImageInfo:
+        return cls(
+            format=str(data["format"]),
+            width=int(data["width"]),  # type: ignore[arg-type]
+            height=int(data["height"]),  # type: ignore[arg-type]
+            mode=str(data["mode"]),
+            bytes=int(data["bytes"]),  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list, with the opaque cursor of the next one."""
+
+    items: list[T]
+    next_cursor: str | None

@@ -1,0 +1,119 @@
+"""The composition root: every port bound to an adapter, every use case built from them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from dependency_injector import containers, providers
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from adapters.pillow.processor import PillowImageProcessor
+from adapters.prometheus.metrics import PrometheusMetrics
+from adapters.security.passwords import Argon2PasswordHasher
+from adapters.security.tokens import JwtTokenIssuer
+from adapters.sqlalchemy.engine import create_engine
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from adapters.storage.factory import storage_from_url
+from adapters.system import RandomIds, SystemClock
+from adapters.taskiq.queue import TaskiqTaskQueue
+from application.use_cases.account import GetBalance, GetMe, ListLedger
+from application.use_cases.authenticate import Authenticate
+from application.use_cases.grant_credits import GrantCredits
+from application.use_cases.log_in import LogIn
+from application.use_cases.log_out import LogOut
+from application.use_cases.process_task import ProcessTask
+from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
+from application.use_cases.refresh_session import RefreshSession
+from application.use_cases.session_tokens import SessionTokens
+from application.use_cases.sign_up import SignUp
+from application.use_cases.submit_task import SubmitTask
+from application.use_cases.sweep import Sweep
+from application.use_cases.task_files import DeleteTask, GetResult, GetSource, OpenSharedResult, ShareResult
+from entrypoints.settings import Settings
+from entrypoints.worker.broker import make_broker
+
+
+def _seconds(value: int) -> timedelta:
+    return timedelta(seconds=value)
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(RandomIds)
+    metrics = providers.Singleton(PrometheusMetrics)
+
+    engine = providers.Singleton(create_engine, settings.provided.database_url)
+    session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
+    uow = providers.Factory(SqlUnitOfWork, session_factory)
+
+    storage = providers.Singleton(storage_from_url, settings.provided.storage_url, providers.Callable(Path.cwd))
+    processor = providers.Singleton(PillowImageProcessor, settings.provided.max_image_pixels)
+    broker = providers.Singleton(make_broker, settings)
+    queue = providers.Singleton(TaskiqTaskQueue, broker)
+
+    hasher = providers.Singleton(
+        Argon2PasswordHasher,
+        time_cost=settings.provided.argon2_time_cost,
+        memory_cost=settings.provided.argon2_memory_cost,
+        parallelism=settings.provided.argon2_parallelism,
+    )
+    tokens = providers.Singleton(JwtTokenIssuer, settings.provided.jwt_secret)
+    session_tokens = providers.Singleton(
+        SessionTokens,
+        tokens,
+        ids,
+        access_ttl=providers.Callable(_seconds, settings.provided.access_token_seconds),
+        refresh_ttl=providers.Callable(_seconds, settings.provided.refresh_token_seconds),
+    )
+
+    authenticate = providers.Singleton(Authenticate, tokens, clock)
+    sign_up = providers.Factory(
+        SignUp, uow.provider, hasher, clock, ids, signup_credits=settings.provided.signup_credits
+    )
+    log_in = providers.Singleton(LogIn, uow.provider, hasher, session_tokens, clock, ids)
+    refresh_session = providers.Factory(RefreshSession, uow.provider, tokens, session_tokens, clock)
+    log_out = providers.Factory(LogOut, uow.provider, clock)
+    get_me = providers.Factory(GetMe, uow.provider)
+    get_balance = providers.Factory(GetBalance, uow.provider)
+    list_ledger = providers.Factory(ListLedger, uow.provider)
+    grant_credits = providers.Factory(GrantCredits, uow.provider, clock, ids)
+
+    submit_task = providers.Factory(
+        SubmitTask, uow.provider, storage, queue, processor, clock, ids, metrics, cost=settings.provided.task_cost
+    )
+    process_task = providers.Factory(
+        ProcessTask,
+        uow.provider,
+        storage,
+        processor,
+        clock,
+        ids,
+        metrics,
+        cost=settings.provided.task_cost,
+        lease=providers.Callable(_seconds, settings.provided.task_lease_seconds),
+        max_attempts=settings.provided.task_max_attempts,
+    )
+    sweep = providers.Factory(
+        Sweep,
+        uow.provider,
+        queue,
+        clock,
+        queued_after=providers.Callable(_seconds, settings.provided.sweep_queued_after_seconds),
+    )
+    get_task = providers.Factory(GetTask, uow.provider)
+    list_tasks = providers.Factory(ListTasks, uow.provider)
+    task_events = providers.Factory(TaskEvents, uow.provider)
+    get_source = providers.Factory(GetSource, uow.provider, storage)
+    get_result = providers.Factory(GetResult, uow.provider, storage)
+    share_result = providers.Factory(
+        ShareResult, uow.provider, tokens, clock, ids, ttl=providers.Callable(_seconds, settings.provided.share_link_seconds)
+    )
+    open_shared_result = providers.Factory(OpenSharedResult, uow.provider, storage, tokens, clock)
+    delete_task = providers.Factory(DeleteTask, uow.provider, storage)
+
+
+def build_container(settings: Settings) -> Container:
+    return Container(settings=settings)

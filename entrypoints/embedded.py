@@ -1,0 +1,74 @@
+"""What runs beside the HTTP app: the worker and the sweeper in embedded mode, the broker's client side otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from typing import TYPE_CHECKING
+
+from entrypoints.container import Container
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+log = logging.getLogger(__name__)
+
+# Tasks still running after this are cut off; their lease runs out and the sweeper re-sends them.
+DRAIN_SECONDS = 10.0
+
+Lifespan = Callable[["Litestar"], AbstractAsyncContextManager[None]]
+
+
+def lifespans(container: Container) -> list[Lifespan]:
+    """The lifespan managers an API process needs, whichever mode the settings choose."""
+    if container.settings().embedded:
+        return [lambda _app: embedded_worker(container)]
+    return [lambda _app: broker_client(container)]
+
+
+@asynccontextmanager
+async def embedded_worker(container: Container) -> AsyncIterator[None]:
+    """The in-memory broker runs the jobs in this process, and the sweeper runs beside them."""
+    settings = container.settings()
+    broker = container.broker()
+    broker.state.container = container  # the jobs find it as context.state.container
+    await broker.startup()
+    sweeper = asyncio.create_task(sweep_forever(container, settings.sweep_interval_seconds), name="pixelmill-sweeper")
+    try:
+        yield
+    finally:
+        sweeper.cancel()
+        with suppress(asyncio.CancelledError):
+            await sweeper
+        try:
+            await asyncio.wait_for(broker.wait_all(), DRAIN_SECONDS)  # type: ignore[attr-defined]
+        except TimeoutError:
+            log.warning("tasks still running after %ss are left to the sweeper of the next start", DRAIN_SECONDS)
+        await broker.shutdown()
+        await container.engine().dispose()
+
+
+@asynccontextmanager
+async def broker_client(container: Container) -> AsyncIterator[None]:
+    """An API process beside separate workers only sends to the broker."""
+    broker = container.broker()
+    await broker.startup()
+    try:
+        yield
+    finally:
+        await broker.shutdown()
+        await container.engine().dispose()
+
+
+async def sweep_forever(container: Container, interval: float) -> None:
+    """Run Sweep now and every interval; a failed sweep is logged and tried again next time."""
+    while True:
+        try:
+            sent = await container.sweep()()
+            if sent:
+                log.info("the sweeper re-enqueued %d stale tasks", sent)
+        except Exception:
+            log.exception("the sweep failed; trying again in %ss", interval)
+        await asyncio.sleep(interval)

@@ -1,0 +1,124 @@
+"""Task routes: submit, list, read, follow, download, share, delete."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, delete, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, HeaderParameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage, Stream
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+
+from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
+from application.use_cases.submit_task import SubmitTask, SubmitTaskCommand
+from application.use_cases.task_files import DeleteTask, FileStream, GetResult, GetSource, OpenSharedResult, ShareResult
+from domain.tasks import Status, Task
+from entrypoints.http.auth import PUBLIC
+from entrypoints.http.controllers.credits import Cursor, Limit
+from entrypoints.http.dependencies import USER_ID, use_cases
+from entrypoints.http.schemas.tasks import SharedLinkOut, TaskForm, TaskOut, TaskPage
+
+IdempotencyKey = Annotated[
+    str | None, HeaderParameter(name="Idempotency-Key", required=False, description="Retry-safe submission key (24 h)")
+]
+
+
+def image_response(file: FileStream, download_name: str | None = None) -> Stream:
+    headers = {"X-Content-Type-Options": "nosniff", "Content-Length": str(file.info.bytes), "Cache-Control": "private"}
+    if download_name:
+        headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
+    return Stream(file.chunks, media_type=file.info.content_type, headers=headers)
+
+
+class TasksController(Controller):
+    path = "/tasks"
+    tags = ["tasks"]
+    dependencies = {
+        **use_cases("submit_task", "list_tasks", "get_task", "task_events", "get_source", "get_result"),
+        **use_cases("share_result", "delete_task"),
+        **USER_ID,
+    }
+
+    @post("/", status_code=HTTP_202_ACCEPTED, summary="Submit an image task (one credit)")
+    async def submit(
+        self,
+        data: Annotated[TaskForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        submit_task: SubmitTask,
+        user_id: UUID,
+        idempotency_key: IdempotencyKey = None,
+    ) -> TaskOut:
+        """Accept an upload: validated, charged one credit and queued in one transaction."""
+        image = await data.image.read()
+        await data.image.close()
+        submitted = await submit_task(
+            SubmitTaskCommand(
+                owner_id=user_id,
+                title=data.title,
+                image=image,
+                metadata=data.metadata,
+                operations=data.operations,
+                idempotency_key=idempotency_key,
+            )
+        )
+        return TaskOut.of(submitted.task)
+
+    @get("/", summary="List tasks, newest first")
+    async def list(
+        self, list_tasks: ListTasks, user_id: UUID, limit: Limit = 20, cursor: Cursor = None, status: Status | None = None
+    ) -> TaskPage:
+        """The user's tasks, optionally of one status."""
+        return TaskPage.of(await list_tasks(user_id, status, limit, cursor))
+
+    @get("/{task_id:uuid}", summary="One task")
+    async def read(self, task_id: UUID, get_task: GetTask, user_id: UUID) -> TaskOut:
+        """The task with its status, images' info and error."""
+        return TaskOut.of(await get_task(user_id, task_id))
+
+    @get("/{task_id:uuid}/events", summary="Follow a task's status (server-sent events)")
+    async def events(self, task_id: UUID, task_events: TaskEvents, user_id: UUID) -> ServerSentEvent:
+        """`event: status` with the task JSON now and at every change; ends when completed or failed."""
+        return ServerSentEvent(_status_events(await task_events(user_id, task_id)))
+
+    @get("/{task_id:uuid}/source", summary="Download the uploaded image")
+    async def source(self, task_id: UUID, get_source: GetSource, user_id: UUID) -> Stream:
+        """The uploaded bytes with their own content type."""
+        return image_response(await get_source(user_id, task_id))
+
+    @get("/{task_id:uuid}/result", summary="Download the processed image")
+    async def result(self, task_id: UUID, get_result: GetResult, user_id: UUID) -> Stream:
+        """The processed bytes; 409 unless completed."""
+        return image_response(await get_result(user_id, task_id))
+
+    @post("/{task_id:uuid}/share", status_code=HTTP_201_CREATED, summary="Make a signed, expiring download link")
+    async def share(self, request: Request, task_id: UUID, share_result: ShareResult, user_id: UUID) -> SharedLinkOut:  # type: ignore[type-arg]
+        """An unauthenticated link to the result; 409 unless completed."""
+        link = await share_result(user_id, task_id)
+        url = str(request.base_url).rstrip("/") + f"/api/v1/shared/{link.token}"
+        return SharedLinkOut(url=url, expires_at=link.expires_at)
+
+    @delete("/{task_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="Delete a task and its images")
+    async def remove(self, task_id: UUID, delete_task: DeleteTask, user_id: UUID) -> None:
+        """Task, source and result are gone; no refund."""
+        await delete_task(user_id, task_id)
+
+
+class SharedController(Controller):
+    path = "/shared"
+    tags = ["tasks"]
+    dependencies = use_cases("open_shared_result")
+
+    @get("/{token:str}", opt={PUBLIC: True}, summary="Download a shared result (no auth)")
+    async def shared(self, token: str, open_shared_result: OpenSharedResult) -> Stream:
+        """The result bytes; 404 when the link is tampered, expired, or its task deleted."""
+        return image_response(await open_shared_result(token))
+
+
+async def _status_events(tasks: AsyncIterator[Task]) -> AsyncIterator[ServerSentEventMessage]:
+    async for task in tasks:
+        yield ServerSentEventMessage(data=msgspec.json.encode(TaskOut.of(task)).decode(), event="status")
+
+

@@ -1,0 +1,92 @@
+"""Every error becomes an RFC 9457 problem+json answer; the table from error type to status lives here only."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from domain import errors as e
+
+log = logging.getLogger(__name__)
+
+PROBLEM = "application/problem+json"
+TYPE_BASE = "https://pixelmill.dev/problems/"
+
+# Most specific first: the first matching base class wins.
+_STATUS: list[tuple[type[e.DomainError], int, str]] = [
+    (e.ValidationFailed, 422, "validation"),
+    (e.EmailTaken, 409, "email-taken"),
+    (e.IdempotencyKeyReused, 409, "idempotency-key-reused"),
+    (e.ResultNotReady, 409, "result-not-ready"),
+    (e.Conflict, 409, "conflict"),
+    (e.NotFound, 404, "not-found"),
+    (e.InsufficientCredits, 402, "insufficient-credits"),
+    (e.Unauthenticated, 401, "unauthenticated"),
+    (e.UnsupportedImage, 415, "unsupported-image"),
+    (e.PayloadTooLarge, 413, "payload-too-large"),
+    (e.InvalidSignature, 400, "invalid-signature"),
+    (e.BadRequest, 400, "bad-request"),
+    (e.GatewayFailed, 502, "gateway-failed"),
+    (e.DependencyUnavailable, 503, "unavailable"),
+]
+
+
+def problem(
+    status: int, detail: str, kind: str | None = None, errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None
+) -> Response[dict[str, Any]]:
+    title = HTTPStatus(status).phrase
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + (kind or title.lower().replace(" ", "-")),
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    extra = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    return Response(body, status_code=status, media_type=PROBLEM, headers={**extra, **(headers or {})})
+
+
+def domain_error(_: Request[Any, Any, Any], exc: e.DomainError) -> Response[dict[str, Any]]:
+    for error_type, status, kind in _STATUS:
+        if isinstance(exc, error_type):
+            fields = [{"field": f.field, "message": f.message} for f in exc.errors] if isinstance(exc, e.ValidationFailed) else None
+            return problem(status, exc.detail, kind, fields)
+    return problem(400, exc.detail)
+
+
+def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    """Litestar's own validation: a body that parsed but breaks the schema is 422; broken multipart is 400."""
+    if "multipart" in str(exc.detail).lower() or "boundary" in str(exc.detail).lower():
+        return problem(400, "the multipart body is malformed", "bad-request")
+    fields = [
+        {"field": str(item.get("key") or item.get("source") or "body"), "message": str(item.get("message"))}
+        for item in (exc.extra if isinstance(exc.extra, list) else [])
+        if isinstance(item, dict)
+    ]
+    return problem(422, "the request does not match the schema", "validation", fields)
+
+
+def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    status = exc.status_code
+    detail = exc.detail if status < 500 else "the server could not answer"
+    if status == 400 and "json" in str(exc.detail).lower():
+        detail = "the JSON body is malformed"
+    return problem(status, str(detail), headers=dict(exc.headers or {}))
+
+
+def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(500, "an unexpected error happened; it has been logged", "internal")
+
+
+EXCEPTION_HANDLERS = {
+    e.DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}

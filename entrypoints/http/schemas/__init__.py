@@ -1,0 +1,1 @@
+"""msgspec Structs: what goes over the wire, as API.md fixes it."""

@@ -1,0 +1,83 @@
+"""Task form, answers and pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar.datastructures import UploadFile
+
+from domain.operations import to_dict
+from domain.tasks import Task
+from domain.values import ImageInfo, Page
+
+
+@dataclass
+class TaskForm:
+    """multipart/form-data of POST /api/v1/tasks."""
+
+    image: UploadFile
+    title: str
+    metadata: str | None = None
+    operations: str | None = None
+
+
+class ImageInfoOut(msgspec.Struct):
+    format: str
+    width: int
+    height: int
+    mode: str
+    bytes: int
+
+    @classmethod
+    def of(cls, info: ImageInfo) -> ImageInfoOut:
+        return cls(info.format, info.width, info.height, info.mode, info.bytes)
+
+
+class TaskOut(msgspec.Struct):
+    id: UUID
+    title: str
+    status: str
+    metadata: dict[str, Any]
+    operations: list[dict[str, Any]]
+    source: ImageInfoOut
+    result: ImageInfoOut | None
+    error: str | None
+    attempts: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, task: Task) -> TaskOut:
+        return cls(
+            id=task.id,
+            title=task.title,
+            status=str(task.status),
+            metadata=task.metadata,
+            operations=[to_dict(op) for op in task.operations],
+            source=ImageInfoOut.of(task.source),
+            result=ImageInfoOut.of(task.result) if task.result else None,
+            error=task.error,
+            attempts=task.attempts,
+            created_at=task.created_at,
+            started_at=task.started_at,
+            finished_at=task.finished_at,
+        )
+
+
+class TaskPage(msgspec.Struct):
+    items: list[TaskOut]
+    next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page[Task]) -> TaskPage:
+        return cls([TaskOut.of(t) for t in page.items], page.next_cursor)
+
+
+class SharedLinkOut(msgspec.Struct):
+    url: str
+    expires_at: datetime

@@ -1,0 +1,110 @@
+"""One typed settings object, read once from PIXELMILL_* environment variables."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+log = logging.getLogger(__name__)
+
+PREFIX = "PIXELMILL_"
+MB = 1024 * 1024
+
+
+class Settings(msgspec.Struct, kw_only=True, frozen=True):
+    env: Literal["development", "production"] = "development"
+    var_dir: str = "var"
+    database_url: str = "sqlite+aiosqlite:///var/pixelmill.db"
+    broker_url: str = "memory://"
+    storage_url: str = "file://var/blobs"
+    payment_gateway: Literal["sandbox", "razorpay"] = "sandbox"
+    razorpay_key_id: str = ""
+    razorpay_key_secret: str = ""
+    razorpay_webhook_secret: str = ""
+    razorpay_base_url: str = "https://api.razorpay.com"
+    jwt_secret: str = ""
+    public_url: str = "http://127.0.0.1:8000"
+
+    signup_credits: int = 10
+    task_cost: int = 1
+    max_upload_bytes: int = 20 * MB
+    max_image_pixels: int = 50_000_000
+    access_token_seconds: int = 900
+    refresh_token_seconds: int = 30 * 24 * 3600
+    share_link_seconds: int = 7 * 24 * 3600
+
+    task_lease_seconds: int = 60
+    task_max_attempts: int = 3
+    sweep_interval_seconds: int = 10
+    sweep_queued_after_seconds: int = 60
+    queue_redelivery_seconds: int = 120
+    worker_concurrency: int = 4
+
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+    argon2_parallelism: int = 4
+
+    rate_limit_auth: int = 10
+    rate_limit_submit_burst: int = 10
+    rate_limit_submit_sustained: int = 60
+    cors_origins: str = ""
+    log_level: str = "INFO"
+
+    @property
+    def embedded(self) -> bool:
+        """Everything in one process: the worker and sweeper run inside `serve`."""
+        return self.broker_url.startswith("memory://")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read PIXELMILL_* variables; a wrong value names its variable."""
+    environ = dict(os.environ if environ is None else environ)
+    raw = {
+        name: environ[PREFIX + name.upper()]
+        for name in Settings.__struct_fields__
+        if PREFIX + name.upper() in environ
+    }
+    try:
+        return msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise SystemExit(f"invalid setting: {exc} (variables are {PREFIX}<NAME>)") from None
+
+
+def with_jwt_secret(settings: Settings) -> Settings:
+    """Embedded mode keeps a generated secret in var/ so that sessions survive restarts."""
+    if settings.jwt_secret:
+        return settings
+    path = Path(settings.var_dir) / "jwt_secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+        log.warning("PIXELMILL_JWT_SECRET is not set: generated one into %s (set it in production)", path)
+    return msgspec.structs.replace(settings, jwt_secret=path.read_text().strip())
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What stops a production start, each naming the setting to fix."""
+    problems = []
+    if len(settings.jwt_secret) < 32 or settings.jwt_secret in {"change-me", "changeme", "secret"}:
+        problems.append("PIXELMILL_JWT_SECRET must be set to a random value of at least 32 characters")
+    if not settings.database_url.startswith("postgresql"):
+        problems.append("PIXELMILL_DATABASE_URL must point at PostgreSQL (postgresql+psycopg://...)")
+    if not settings.broker_url.startswith(("redis://", "rediss://")):
+        problems.append("PIXELMILL_BROKER_URL must point at Redis (redis://...)")
+    if not (settings.storage_url.startswith("s3://") or settings.storage_url.startswith("file:///")):
+        problems.append("PIXELMILL_STORAGE_URL must be an absolute file:/// path or s3://bucket")
+    if settings.payment_gateway == "razorpay" and not (
+        settings.razorpay_key_id and settings.razorpay_key_secret and settings.razorpay_webhook_secret
+    ):
+        problems.append("PIXELMILL_RAZORPAY_KEY_ID, _KEY_SECRET and _WEBHOOK_SECRET are required with razorpay")
+    return problems

@@ -1,0 +1,35 @@
+"""Taskiq jobs: thin edges that load the container and call a use case."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+from uuid import UUID
+
+from taskiq import AsyncBroker, Context, TaskiqDepends
+
+from adapters.taskiq.queue import PROCESS_TASK
+
+log = logging.getLogger(__name__)
+
+SWEEP = "pixelmill.sweep"
+
+
+async def process_task(task_id: str, context: Annotated[Context, TaskiqDepends()]) -> None:
+    """Process one task; a redelivered message is harmless (the claim decides)."""
+    try:
+        parsed = UUID(task_id)
+    except ValueError:
+        log.error("dropping a message with a malformed task id %r", task_id)
+        return
+    await context.state.container.process_task()(parsed)
+
+
+async def sweep(context: Annotated[Context, TaskiqDepends()]) -> int:
+    """Re-enqueue stale tasks."""
+    return await context.state.container.sweep()()
+
+
+def register_jobs(broker: AsyncBroker) -> None:
+    broker.register_task(process_task, task_name=PROCESS_TASK)
+    broker.register_task(sweep, task_name=SWEEP)

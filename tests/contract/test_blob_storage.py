@@ -1,0 +1,160 @@
+"""BlobStorage: the same contract for the in-memory fake and the local directory, then what only the directory adds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from adapters.memory.storage import MemoryBlobStorage
+from adapters.storage.factory import storage_from_url
+from adapters.storage.local import LocalBlobStorage
+from application.ports.blob_storage import BlobStorage
+from domain.errors import NotFound, TransientFailure
+
+CHUNK = 64 * 1024
+
+
+@pytest.fixture(params=["memory", "local"])
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStorage:
+    if request.param == "memory":
+        return MemoryBlobStorage()
+    return LocalBlobStorage(tmp_path / "blobs")
+
+
+def new_key() -> str:
+    return f"sources/{uuid4()}"
+
+
+async def read_stream(storage: BlobStorage, key: str) -> list[bytes]:
+    return [chunk async for chunk in storage.open_stream(key)]
+
+
+async def test_get_returns_what_was_put(storage: BlobStorage) -> None:
+    key = new_key()
+    await storage.put(key, b"pixels")
+    assert await storage.get(key) == b"pixels"
+
+
+async def test_put_replaces_the_previous_bytes(storage: BlobStorage) -> None:
+    key = new_key()
+    await storage.put(key, b"first, and longer")
+    await storage.put(key, b"second")
+    assert await storage.get(key) == b"second"
+
+
+async def test_get_of_a_missing_key_raises_not_found(storage: BlobStorage) -> None:
+    with pytest.raises(NotFound):
+        await storage.get(new_key())
+
+
+async def test_delete_removes_the_blob_and_is_idempotent(storage: BlobStorage) -> None:
+    key = new_key()
+    await storage.put(key, b"pixels")
+    await storage.delete(key)
+    await storage.delete(key)
+    await storage.delete(new_key())
+    with pytest.raises(NotFound):
+        await storage.get(key)
+
+
+async def test_open_stream_yields_the_exact_bytes_in_chunks(storage: BlobStorage) -> None:
+    key = new_key()
+    data = os.urandom(3 * CHUNK + 123)
+    await storage.put(key, data)
+    chunks = await read_stream(storage, key)
+    assert b"".join(chunks) == data
+    assert len(chunks) == 4
+    assert all(len(chunk) <= CHUNK for chunk in chunks)
+
+
+async def test_open_stream_of_a_missing_key_raises_not_found(storage: BlobStorage) -> None:
+    with pytest.raises(NotFound):
+        await read_stream(storage, new_key())
+
+
+async def test_a_large_blob_round_trips(storage: BlobStorage) -> None:
+    key = new_key()
+    data = os.urandom(3 * 1024 * 1024)
+    await storage.put(key, data)
+    assert await storage.get(key) == data
+    assert b"".join(await read_stream(storage, key)) == data
+
+
+async def test_ping_passes_on_usable_storage(storage: BlobStorage) -> None:
+    await storage.put(new_key(), b"pixels")  # a fresh local root exists once something is stored
+    await storage.ping()
+
+
+# The local directory only.
+
+HOSTILE_KEYS = ["../../etc/passwd", "/etc/passwd", "a\\b", "sources/../../x", "sources/./x", "a//b", "a\0b", ""]
+
+
+@pytest.mark.parametrize("key", HOSTILE_KEYS)
+async def test_local_storage_rejects_a_key_that_could_leave_the_root(tmp_path: Path, key: str) -> None:
+    storage = LocalBlobStorage(tmp_path / "blobs")
+    with pytest.raises(ValueError):
+        await storage.put(key, b"pixels")
+    with pytest.raises(ValueError):
+        await storage.get(key)
+    with pytest.raises(ValueError):
+        await storage.delete(key)
+    with pytest.raises(ValueError):
+        await read_stream(storage, key)
+
+
+async def test_local_storage_writes_nothing_outside_its_root(tmp_path: Path) -> None:
+    root = tmp_path / "deep" / "blobs"
+    storage = LocalBlobStorage(root)
+    for key in HOSTILE_KEYS:
+        with pytest.raises(ValueError):
+            await storage.put(key, b"pixels")
+    key = new_key()
+    await storage.put(key, b"pixels")
+    files = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert files == [root / key]  # and no temporary file is left behind
+
+
+async def test_local_storage_ping_fails_when_the_root_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(TransientFailure):
+        await LocalBlobStorage(tmp_path / "missing").ping()
+
+
+async def test_local_storage_ping_fails_when_the_root_is_a_file(tmp_path: Path) -> None:
+    root = tmp_path / "blobs"
+    root.write_bytes(b"not a directory")
+    with pytest.raises(TransientFailure):
+        await LocalBlobStorage(root).ping()
+
+
+async def test_local_storage_put_reports_a_refusing_disk_as_transient(tmp_path: Path) -> None:
+    storage = LocalBlobStorage(tmp_path / "blobs")
+    await storage.put("sources", b"a file where a directory should be")
+    with pytest.raises(TransientFailure):
+        await storage.put(new_key(), b"pixels")
+
+
+def test_a_relative_file_url_lives_under_the_base_directory(tmp_path: Path) -> None:
+    storage = storage_from_url("file://var/blobs", tmp_path)
+    assert isinstance(storage, LocalBlobStorage)
+    assert storage.root == tmp_path / "var" / "blobs"
+
+
+def test_an_absolute_file_url_ignores_the_base_directory(tmp_path: Path) -> None:
+    storage = storage_from_url("file:///srv/pixel%20mill", tmp_path)
+    assert isinstance(storage, LocalBlobStorage)
+    assert storage.root == Path("/srv/pixel mill")
+
+
+def test_an_unknown_storage_scheme_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="'ftp'"):
+        storage_from_url("ftp://host/blobs", tmp_path)
+
+
+@pytest.mark.parametrize("url", ["var/blobs", "file://"])
+def test_a_storage_url_without_a_scheme_or_directory_is_refused(tmp_path: Path, url: str) -> None:
+    with pytest.raises(ValueError):
+        storage_from_url(url, tmp_path)

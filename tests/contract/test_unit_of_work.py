@@ -1,0 +1,85 @@
+"""The unit of work: nothing is kept unless commit() is called, and a broken unique rule undoes it all."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta, timezone
+
+import pytest
+
+from domain.credits import Reason
+from domain.errors import DuplicateRecord
+from tests.contract.builders import UowFactory, a_task, a_user, at, given
+
+
+async def test_committed_work_is_seen_by_the_next_unit_of_work(uow_factory: UowFactory) -> None:
+    user = a_user()
+    await given(uow_factory, user)
+
+    async with uow_factory() as uow:
+        assert await uow.users.get(user.id) == user
+
+
+async def test_uncommitted_work_is_rolled_back(uow_factory: UowFactory) -> None:
+    user = a_user()
+    async with uow_factory() as uow:
+        await uow.users.add(user)
+
+    async with uow_factory() as uow:
+        assert await uow.users.get(user.id) is None
+
+
+async def test_rollback_discards_the_work_so_far(uow_factory: UowFactory) -> None:
+    kept, dropped = a_user(), a_user()
+    async with uow_factory() as uow:
+        await uow.users.add(dropped)
+        await uow.rollback()
+        await uow.users.add(kept)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        assert await uow.users.get(dropped.id) is None
+        assert await uow.users.get(kept.id) == kept
+
+
+async def test_an_error_inside_the_block_rolls_back(uow_factory: UowFactory) -> None:
+    user = a_user()
+    with pytest.raises(RuntimeError):
+        async with uow_factory() as uow:
+            await uow.users.add(user)
+            raise RuntimeError("boom")
+
+    async with uow_factory() as uow:
+        assert await uow.users.get(user.id) is None
+
+
+async def test_a_duplicate_rolls_back_the_whole_unit_of_work(uow_factory: UowFactory) -> None:
+    user = a_user()
+    task_id = uuid.uuid4()
+    await given(uow_factory, user)
+    async with uow_factory() as uow:
+        await uow.credits.grant(user.id, 1, Reason.TASK_REFUND, uuid.uuid4(), at(0), task_id=task_id)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        await uow.credits.grant(user.id, 5, Reason.ADMIN_GRANT, uuid.uuid4(), at(1))
+        with pytest.raises(DuplicateRecord):
+            await uow.credits.grant(user.id, 1, Reason.TASK_REFUND, uuid.uuid4(), at(1), task_id=task_id)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        assert await uow.credits.balance(user.id) == 1
+
+
+async def test_times_come_back_as_the_same_aware_instants(uow_factory: UowFactory) -> None:
+    india = timezone(timedelta(hours=5, minutes=30))
+    user = a_user()
+    task = a_task(user.id, created_at=at(0).astimezone(india), updated_at=None)
+    await given(uow_factory, user, task)
+
+    async with uow_factory() as uow:
+        stored = await uow.tasks.get(task.id)
+
+    assert stored is not None
+    assert stored.created_at == at(0)
+    assert stored.created_at.tzinfo is not None

@@ -1,0 +1,89 @@
+"""The assembled app over HTTP, in the test's own event loop."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+
+from entrypoints.harness import Harness, build_harness
+from tests.support.lifespan import app_running
+
+
+@dataclass
+class Api:
+    """A small client: sign up and log in once, then call routes as that user."""
+
+    http: httpx.AsyncClient
+    harness: Harness
+    headers: dict[str, str] = field(default_factory=dict)
+    _count: int = 0
+
+    async def new_user(self, credits: int | None = None) -> Api:
+        self._count += 1
+        email = f"user{self._count}-{id(self)}@example.com"
+        response = await self.http.post("/api/v1/auth/signup", json={"email": email, "password": "correct horse"})
+        assert response.status_code == 201, response.text
+        tokens = (await self.http.post("/api/v1/auth/login", json={"email": email, "password": "correct horse"})).json()
+        user = Api(self.http, self.harness, {"Authorization": f"Bearer {tokens['access_token']}"})
+        user.email, user.tokens = email, tokens  # type: ignore[attr-defined]
+        if credits is not None:
+            await self.set_credits(user, credits)
+        return user
+
+    async def set_credits(self, user: Api, credits: int) -> None:
+        balance = (await user.get("/api/v1/credits")).json()["balance"]
+        if credits > balance:
+            grant = self.harness.container.grant_credits()
+            await grant(user.email, credits - balance)  # type: ignore[attr-defined]
+        else:
+            for _ in range(balance - credits):
+                response = await user.submit(title="spend")
+                assert response.status_code == 202, response.text
+
+    async def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.http.get(path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)
+
+    async def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.http.post(path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)
+
+    async def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.http.delete(path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)
+
+    async def submit(
+        self,
+        image: bytes | None = None,
+        title: str | None = "a title",
+        filename: str = "photo.jpg",
+        headers: dict[str, str] | None = None,
+        **fields: str,
+    ) -> httpx.Response:
+        data = {k: v for k, v in {"title": title, **fields}.items() if v is not None}
+        files = {"image": (filename, jpeg() if image is None else image, "image/jpeg")}
+        return await self.post("/api/v1/tasks", data=data, files=files, headers=headers or {})
+
+
+def jpeg(width: int = 64, height: int = 48, color: str = "orange") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, "JPEG")
+    return out.getvalue()
+
+
+def png(width: int = 32, height: int = 32) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", (width, height), (10, 200, 30, 128)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[Api]:
+    harness = build_harness(max_upload_bytes=2 * 1024 * 1024)
+    async with app_running(harness.app):
+        transport = httpx.ASGITransport(app=harness.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield Api(http, harness)
