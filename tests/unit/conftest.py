@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -68,6 +69,21 @@ async def read_all(chunks: AsyncIterator[bytes]) -> bytes:
     return b"".join([chunk async for chunk in chunks])
 
 
+class NonReentrantUnitOfWork(MemoryUnitOfWork):
+    """A unit of work opened inside another in the same task would wait forever on the lock: fail instead."""
+
+    async def __aenter__(self) -> MemoryUnitOfWork:
+        if self.database.lock.locked() and getattr(self.database, "holder", None) is asyncio.current_task():
+            raise AssertionError("a unit of work was opened inside another one: a deadlock on a real database")
+        await super().__aenter__()
+        self.database.holder = asyncio.current_task()  # type: ignore[attr-defined]
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        self.database.holder = None  # type: ignore[attr-defined]
+        await super().__aexit__(*exc_info)
+
+
 @dataclass
 class Bootstrap:
     """The whole application on fakes (cosmicpython's bootstrap), plus helpers that speak its language."""
@@ -122,7 +138,7 @@ class Bootstrap:
         self._emails = 0
 
     def uow(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.database)
+        return NonReentrantUnitOfWork(self.database)
 
     async def user(self, credits: int = SIGNUP_CREDITS, email: str | None = None) -> User:
         """A user who signed up with `credits` as their bonus."""

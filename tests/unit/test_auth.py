@@ -120,11 +120,10 @@ async def test_reusing_a_rotated_token_revokes_its_whole_family_but_not_other_lo
     other_device = await app.login(user)
     newest = await app.refresh(stolen.refresh_token)
 
-    async with asyncio.timeout(5):  # a deadlock in the use case must fail, not hang the suite
-        with pytest.raises(TokenReused):
-            await app.refresh(stolen.refresh_token)
-        with pytest.raises(Unauthenticated):
-            await app.refresh(newest.refresh_token)
+    with pytest.raises(TokenReused):
+        await app.refresh(stolen.refresh_token)
+    with pytest.raises(Unauthenticated):
+        await app.refresh(newest.refresh_token)
 
     still_working = await app.refresh(other_device.refresh_token)
     assert app.authenticate(still_working.access_token) == user.id
