@@ -23,7 +23,7 @@ from application.use_cases.grant_credits import GrantCredits
 from application.use_cases.log_in import LogIn
 from application.use_cases.log_out import LogOut
 from application.use_cases.process_task import ProcessTask
-from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
+from application.use_cases.read_tasks import GetTask, ListTasks, QueueDepth, TaskEvents
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.session_tokens import SessionTokens
 from application.use_cases.sign_up import SignUp
@@ -106,6 +106,7 @@ class Container(containers.DeclarativeContainer):
     get_task = providers.Factory(GetTask, uow.provider)
     list_tasks = providers.Factory(ListTasks, uow.provider)
     task_events = providers.Factory(TaskEvents, uow.provider)
+    queue_depth = providers.Factory(QueueDepth, uow.provider)
     get_source = providers.Factory(GetSource, uow.provider, storage)
     get_result = providers.Factory(GetResult, uow.provider, storage)
     share_result = providers.Factory(

@@ -52,6 +52,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     rate_limit_auth: int = 10
     rate_limit_submit_burst: int = 10
     rate_limit_submit_sustained: int = 60
+    rate_limit_allowlist: str = ""
     cors_origins: str = ""
     log_level: str = "INFO"
 

@@ -67,3 +67,14 @@ class TaskEvents:
 
 def _version(task: Task) -> tuple[str, int, object]:
     return (task.status, task.attempts, task.updated_at)
+
+
+class QueueDepth:
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    async def __call__(self) -> int:
+        """Tasks waiting for or held by a worker."""
+        async with self.uow() as uow:
+            counts = await uow.tasks.count_by_status()
+        return counts.get(Status.QUEUED, 0) + counts.get(Status.PROCESSING, 0)

@@ -1,8 +1,9 @@
-"""The Litestar application: API under /api/v1, OpenAPI at /docs, problem+json errors, metrics."""
+"""The Litestar application: API under /api/v1, OpenAPI at /docs, problem+json errors, limits, metrics."""
 
 from __future__ import annotations
 
 from litestar import Litestar, Router
+from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -16,31 +17,40 @@ from entrypoints.http.controllers.credits import CreditsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.tasks import SharedController, TasksController
 from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.metrics import MetricsController, prometheus_config
+from entrypoints.http.rate_limits import rate_limit_middleware, rate_limit_stores
+from entrypoints.http.security_headers import security_headers
+from entrypoints.settings import Settings
 
 JSON_BODY_LIMIT = 1024 * 1024
 
 
 def create_app(container: Container) -> Litestar:
-    settings = container.settings()
+    settings: Settings = container.settings()
+    api_middleware = [bearer_auth, *rate_limit_middleware(settings)]
     api = Router(
         path="/api/v1",
         route_handlers=[AuthController, MeController, CreditsController, SharedController],
-        middleware=[bearer_auth],
+        middleware=api_middleware,
         security=[{"bearer": []}],
     )
     # Only the task routes take uploads (no other route there has a body); the limit is enforced while streaming.
     uploads = Router(
         path="/api/v1",
         route_handlers=[TasksController],
-        middleware=[bearer_auth],
+        middleware=api_middleware,
         security=[{"bearer": []}],
         request_max_body_size=settings.max_upload_bytes,
     )
+    origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
     return Litestar(
-        route_handlers=[api, uploads, HealthController],
+        route_handlers=[api, uploads, HealthController, MetricsController],
         state=State({"container": container}),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespans(container),
+        middleware=[security_headers, prometheus_config.middleware],
+        cors_config=CORSConfig(allow_origins=origins, allow_credentials=False) if origins else None,
+        stores=rate_limit_stores(settings),  # type: ignore[arg-type]
         request_max_body_size=JSON_BODY_LIMIT,
         openapi_config=OpenAPIConfig(
             title="Pixelmill",

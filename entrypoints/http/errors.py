@@ -76,7 +76,11 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[s
     detail = exc.detail if status < 500 else "the server could not answer"
     if status == 400 and "json" in str(exc.detail).lower():
         detail = "the JSON body is malformed"
-    return problem(status, str(detail), headers=dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if status == 429:
+        headers["Retry-After"] = str(max(1, int(headers.get("RateLimit-Reset", "1"))))
+        detail = "too many requests; retry after the number of seconds in Retry-After"
+    return problem(status, str(detail), headers=headers)
 
 
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,10 +81,19 @@ def png(width: int = 32, height: int = 32) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
-async def api() -> AsyncIterator[Api]:
-    harness = build_harness(max_upload_bytes=2 * 1024 * 1024)
+# Limits high enough for functional tests; test_rate_limits.py sets its own.
+GENEROUS_LIMITS = {"rate_limit_auth": 10_000, "rate_limit_submit_burst": 10_000, "rate_limit_submit_sustained": 10_000}
+
+
+@asynccontextmanager
+async def serving(harness: Harness) -> AsyncIterator[Api]:
     async with app_running(harness.app):
-        transport = httpx.ASGITransport(app=harness.app)
+        transport = httpx.ASGITransport(app=harness.app, client=("203.0.113.7", 4321))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             yield Api(http, harness)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[Api]:
+    async with serving(build_harness(max_upload_bytes=2 * 1024 * 1024, **GENEROUS_LIMITS)) as client:
+        yield client

@@ -14,6 +14,7 @@ from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.sign_up import SignUp, SignUpCommand
 from entrypoints.http.auth import PUBLIC
 from entrypoints.http.dependencies import USER_ID, use_cases
+from entrypoints.http.rate_limits import AUTH, RATE_LIMIT
 from entrypoints.http.schemas.auth import Credentials, RefreshBody, TokensOut, UserOut
 
 
@@ -22,12 +23,12 @@ class AuthController(Controller):
     tags = ["auth"]
     dependencies = use_cases("sign_up", "log_in", "refresh_session", "log_out")
 
-    @post("/signup", status_code=HTTP_201_CREATED, opt={PUBLIC: True}, summary="Create an account")
+    @post("/signup", status_code=HTTP_201_CREATED, opt={PUBLIC: True, RATE_LIMIT: AUTH}, summary="Create an account")
     async def signup(self, data: Credentials, sign_up: SignUp) -> UserOut:
         """Create a user; the signup bonus lands in the ledger."""
         return UserOut.of(await sign_up(SignUpCommand(data.email, data.password)))
 
-    @post("/login", status_code=200, opt={PUBLIC: True}, summary="Log in")
+    @post("/login", status_code=200, opt={PUBLIC: True, RATE_LIMIT: AUTH}, summary="Log in")
     async def login(self, data: Credentials, log_in: LogIn) -> TokensOut:
         """Exchange email and password for an access and a refresh token."""
         return TokensOut.of(await log_in(LogInCommand(data.email, data.password)))

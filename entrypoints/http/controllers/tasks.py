@@ -20,6 +20,7 @@ from domain.tasks import Status, Task
 from entrypoints.http.auth import PUBLIC
 from entrypoints.http.controllers.credits import Cursor, Limit
 from entrypoints.http.dependencies import USER_ID, use_cases
+from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
 from entrypoints.http.schemas.tasks import SharedLinkOut, TaskForm, TaskOut, TaskPage
 
 IdempotencyKey = Annotated[
@@ -43,7 +44,7 @@ class TasksController(Controller):
         **USER_ID,
     }
 
-    @post("/", status_code=HTTP_202_ACCEPTED, summary="Submit an image task (one credit)")
+    @post("/", status_code=HTTP_202_ACCEPTED, opt={RATE_LIMIT: SUBMIT}, summary="Submit an image task (one credit)")
     async def submit(
         self,
         data: Annotated[TaskForm, Body(media_type=RequestEncodingType.MULTI_PART)],

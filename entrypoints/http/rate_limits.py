@@ -1,0 +1,68 @@
+"""Rate limits with Litestar's middleware: per IP on signup and login, per user on task submission.
+
+Handlers opt in with `opt={RATE_LIMIT: AUTH}` or `opt={RATE_LIMIT: SUBMIT}`. Each limit has its own store,
+because Litestar keys a counter by identifier only and two limits sharing a store would share a counter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.middleware.base import DefineMiddleware
+from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+
+from entrypoints.settings import Settings
+
+RATE_LIMIT = "rate_limit"
+AUTH = "auth"
+SUBMIT = "submit"
+STORES = ("rl-auth", "rl-submit-burst", "rl-submit-sustained")
+
+
+def _user_or_ip(request: Request[Any, Any, Any]) -> str:
+    user = request.scope.get("user")
+    return f"user:{user}" if user else f"ip:{get_remote_address(request)}"
+
+
+def _applies_to(kind: str, allowlist: frozenset[str]) -> Any:
+    def check(request: Request[Any, Any, Any]) -> bool:
+        if request.scope["route_handler"].opt.get(RATE_LIMIT) != kind:
+            return False
+        return str(request.scope.get("user")) not in allowlist and get_remote_address(request) not in allowlist
+
+    return check
+
+
+def rate_limit_middleware(settings: Settings) -> list[DefineMiddleware]:
+    allowlist = frozenset(item.strip() for item in settings.rate_limit_allowlist.split(",") if item.strip())
+    configs = [
+        RateLimitConfig(
+            rate_limit=("minute", settings.rate_limit_auth),
+            store="rl-auth",
+            check_throttle_handler=_applies_to(AUTH, allowlist),
+        ),
+        RateLimitConfig(
+            rate_limit=("second", settings.rate_limit_submit_burst),
+            store="rl-submit-burst",
+            identifier_for_request=_user_or_ip,
+            check_throttle_handler=_applies_to(SUBMIT, allowlist),
+        ),
+        RateLimitConfig(
+            rate_limit=("minute", settings.rate_limit_submit_sustained),
+            store="rl-submit-sustained",
+            identifier_for_request=_user_or_ip,
+            check_throttle_handler=_applies_to(SUBMIT, allowlist),
+        ),
+    ]
+    return [config.middleware for config in configs]
+
+
+def rate_limit_stores(settings: Settings) -> dict[str, Store]:
+    """Shared through Redis when there is one (many API processes), in memory otherwise."""
+    if settings.broker_url.startswith(("redis://", "rediss://")):
+        return {name: RedisStore.with_client(settings.broker_url, namespace=f"pixelmill:{name}") for name in STORES}
+    return {name: MemoryStore() for name in STORES}
