@@ -82,8 +82,8 @@ class MemoryCreditRepository:
         task_id: UUID | None = None,
         order_id: UUID | None = None,
     ) -> LedgerEntry:
-        user = self.state.users[user_id]
-        if user.credits + amount < 0:
+        user = self.state.users.get(user_id)
+        if user is None or user.credits + amount < 0:
             raise InsufficientCredits()
         return self._record(user, amount, reason, entry_id, now, task_id, order_id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -129,16 +130,7 @@ class SqlCreditRepository:
     async def spend(
         self, user_id: UUID, amount: int, reason: Reason, entry_id: UUID, now: datetime, *, task_id: UUID | None = None
     ) -> LedgerEntry:
-        debit = (
-            update(users)
-            .where(users.c.id == user_id, users.c.credits >= amount)
-            .values(credits=users.c.credits - amount)
-            .returning(users.c.credits)
-        )
-        balance = (await self.session.execute(debit)).scalar_one_or_none()
-        if balance is None:
-            raise InsufficientCredits()
-        return await self._record(LedgerEntry(entry_id, user_id, -amount, reason, balance, now, task_id))
+        return await self._move(LedgerEntry(entry_id, user_id, -amount, reason, 0, now, task_id))
 
     async def grant(
         self,
@@ -151,21 +143,22 @@ class SqlCreditRepository:
         task_id: UUID | None = None,
         order_id: UUID | None = None,
     ) -> LedgerEntry:
-        # A negative grant (a reversal) is guarded like a spend; the CHECK constraint is only the backstop.
-        credit = (
+        return await self._move(LedgerEntry(entry_id, user_id, amount, reason, 0, now, task_id, order_id))
+
+    async def _move(self, entry: LedgerEntry) -> LedgerEntry:
+        """Apply entry.delta unless the balance would go below zero; record the entry with the balance it leaves."""
+        statement = (
             update(users)
-            .where(users.c.id == user_id, users.c.credits + amount >= 0)
-            .values(credits=users.c.credits + amount)
+            .where(users.c.id == entry.user_id, users.c.credits >= -entry.delta)
+            .values(credits=users.c.credits + entry.delta)
             .returning(users.c.credits)
         )
-        balance = (await self.session.execute(credit)).scalar_one_or_none()
+        balance = (await self.session.execute(statement)).scalar_one_or_none()
         if balance is None:
             raise InsufficientCredits()
-        return await self._record(LedgerEntry(entry_id, user_id, amount, reason, balance, now, task_id, order_id))
-
-    async def _record(self, entry: LedgerEntry) -> LedgerEntry:
-        await _write(self.session, insert(credit_ledger).values(ledger_row(entry)))
-        return entry
+        recorded = replace(entry, balance_after=balance)
+        await _write(self.session, insert(credit_ledger).values(ledger_row(recorded)))
+        return recorded
 
     async def balance(self, user_id: UUID) -> int:
         credits = await self.session.scalar(select(users.c.credits).where(users.c.id == user_id))
@@ -199,7 +192,8 @@ class SqlTaskRepository:
         return to_task(row) if row else None
 
     async def by_idempotency_key(self, owner_id: UUID, key: str) -> Task | None:
-        row = await _one(self.session, select(tasks).where(tasks.c.owner_id == owner_id, tasks.c.idempotency_key == key))
+        query = select(tasks).where(tasks.c.owner_id == owner_id, tasks.c.idempotency_key == key)
+        row = await _one(self.session, query)
         return to_task(row) if row else None
 
     async def forget_idempotency_key(self, task_id: UUID) -> None:
@@ -261,7 +255,7 @@ class SqlTaskRepository:
 
     async def count_by_status(self) -> dict[Status, int]:
         rows = await self.session.execute(select(tasks.c.status, func.count()).group_by(tasks.c.status))
-        counts = {Status(status): count for status, count in rows.tuples()}
+        counts = {Status(status): count for status, count in rows}
         return {status: counts.get(status, 0) for status in Status}
 
 

@@ -150,7 +150,7 @@ def _json_field(name: str, raw: str | None) -> object:
         return None
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise ValidationFailed(FieldError(name, "is not valid JSON")) from None
 
 

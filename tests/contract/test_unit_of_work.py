@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta, timezone
 
@@ -83,3 +84,19 @@ async def test_times_come_back_as_the_same_aware_instants(uow_factory: UowFactor
     assert stored is not None
     assert stored.created_at == at(0)
     assert stored.created_at.tzinfo is not None
+
+
+async def test_concurrent_units_of_work_that_read_before_they_write_all_succeed(uow_factory: UowFactory) -> None:
+    user = a_user()
+    await given(uow_factory, user)
+
+    async def read_then_write() -> None:
+        async with uow_factory() as uow:
+            before = await uow.credits.balance(user.id)
+            await uow.credits.grant(user.id, 1, Reason.ADMIN_GRANT, uuid.uuid4(), at(before))
+            await uow.commit()
+
+    await asyncio.gather(*(read_then_write() for _ in range(10)))
+
+    async with uow_factory() as uow:
+        assert await uow.credits.balance(user.id) == 10

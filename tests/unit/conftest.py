@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import faulthandler
+import random
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -49,11 +51,19 @@ ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
 SHARE_TTL = timedelta(days=7)
 MAX_ATTEMPTS = 3
+HANG_SECONDS = 30
 
 
 def image_bytes(fmt: str = "JPEG", width: int = 32, height: int = 24, color: Any = (200, 30, 30)) -> bytes:
     out = BytesIO()
     Image.new("RGB", (width, height), color).save(out, fmt)
+    return out.getvalue()
+
+
+def noisy_jpeg(width: int = 64, height: int = 64, seed: int = 0) -> bytes:
+    """A JPEG whose scan data is long enough that cutting it short leaves the header readable."""
+    out = BytesIO()
+    Image.frombytes("RGB", (width, height), random.Random(seed).randbytes(width * height * 3)).save(out, "JPEG")
     return out.getvalue()
 
 
@@ -67,6 +77,43 @@ def png(width: int = 32, height: int = 24) -> bytes:
 
 async def read_all(chunks: AsyncIterator[bytes]) -> bytes:
     return b"".join([chunk async for chunk in chunks])
+
+
+class Gate:
+    """Holds the first `method` call on keys under `prefix` until opened: a worker caught mid-task."""
+
+    def __init__(self, method: str, prefix: str, then_raise: Exception | None = None) -> None:
+        self.method = method
+        self.prefix = prefix
+        self.then_raise = then_raise
+        self.reached = asyncio.Event()
+        self.opened = asyncio.Event()
+
+    async def pass_through(self, method: str, key: str) -> None:
+        if method == self.method and key.startswith(self.prefix) and not self.reached.is_set():
+            self.reached.set()
+            await self.opened.wait()
+            if self.then_raise is not None:
+                raise self.then_raise
+
+    def open(self) -> None:
+        self.opened.set()
+
+
+class GatedBlobStorage(MemoryBlobStorage):
+    def __init__(self, *gates: Gate) -> None:
+        super().__init__()
+        self.gates = gates
+
+    async def get(self, key: str) -> bytes:
+        for gate in self.gates:
+            await gate.pass_through("get", key)
+        return await super().get(key)
+
+    async def put(self, key: str, data: bytes) -> None:
+        for gate in self.gates:
+            await gate.pass_through("put", key)
+        await super().put(key, data)
 
 
 class NonReentrantUnitOfWork(MemoryUnitOfWork):
@@ -179,6 +226,14 @@ class Bootstrap:
     def assert_every_book_balances(self) -> None:
         for user in list(self.database.state.users.values()):
             self.assert_books_balance(user)
+
+
+@pytest.fixture(autouse=True)
+def hang_watchdog() -> Iterator[None]:
+    """A unit test that hangs (a deadlock, a gate never reached) kills the run with every stack, not CI's clock."""
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture
