@@ -10,9 +10,13 @@ from typing import Any
 
 import httpx
 import pytest
+from dependency_injector import providers
 from PIL import Image
 
+from adapters.sqlalchemy.engine import create_engine
+from adapters.sqlalchemy.migrate import upgrade
 from entrypoints.harness import Harness, build_harness
+from tests.contract.databases import POSTGRES_URL, fresh_postgres_schema
 from tests.support.lifespan import app_running
 
 
@@ -93,7 +97,27 @@ async def serving(harness: Harness) -> AsyncIterator[Api]:
             yield Api(http, harness)
 
 
-@pytest.fixture
-async def api() -> AsyncIterator[Api]:
-    async with serving(build_harness(max_upload_bytes=2 * 1024 * 1024, **GENEROUS_LIMITS)) as client:
+@asynccontextmanager
+async def on_postgres(harness: Harness) -> AsyncIterator[Harness]:
+    """The same harness with the real SQLAlchemy unit of work on a PostgreSQL schema of its own."""
+    async with fresh_postgres_schema() as schema:
+        await upgrade(POSTGRES_URL, schema)
+        container = harness.container
+        container.uow.reset_override()
+        container.engine.override(providers.Singleton(create_engine, POSTGRES_URL, schema=schema))
+        try:
+            yield harness
+        finally:
+            await container.engine().dispose()
+
+
+@pytest.fixture(params=["harness", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def api(request: pytest.FixtureRequest) -> AsyncIterator[Api]:
+    """The app on the in-memory fakes, and again on real PostgreSQL."""
+    harness = build_harness(max_upload_bytes=2 * 1024 * 1024, **GENEROUS_LIMITS)
+    if request.param == "harness":
+        async with serving(harness) as client:
+            yield client
+        return
+    async with on_postgres(harness), serving(harness) as client:
         yield client

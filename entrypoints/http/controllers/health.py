@@ -13,7 +13,7 @@ CHECK_TIMEOUT_SECONDS = 3.0
 
 
 async def _database(state: State) -> None:
-    async with state.container.uow()() as uow:
+    async with state.container.uow() as uow:
         await uow.credits.balance(UUID(int=0))
 
 
