@@ -101,6 +101,8 @@ class Gate:
 
 
 class GatedBlobStorage(MemoryBlobStorage):
+    """Storage whose gates let a test pause a worker at a chosen read or write, with no sleeps."""
+
     def __init__(self, *gates: Gate) -> None:
         super().__init__()
         self.gates = gates
@@ -187,11 +189,11 @@ class Bootstrap:
     def uow(self) -> MemoryUnitOfWork:
         return NonReentrantUnitOfWork(self.database)
 
-    async def user(self, credits: int = SIGNUP_CREDITS, email: str | None = None) -> User:
+    async def user(self, credits: int = SIGNUP_CREDITS) -> User:
         """A user who signed up with `credits` as their bonus."""
         self._emails += 1
         sign_up = SignUp(self.uow, self.hasher, self.clock, self.ids, credits)
-        return await sign_up(SignUpCommand(email or f"user{self._emails}@example.com", PASSWORD))
+        return await sign_up(SignUpCommand(f"user{self._emails}@example.com", PASSWORD))
 
     async def login(self, user: User) -> Tokens:
         return await self.log_in(LogInCommand(user.email, PASSWORD))

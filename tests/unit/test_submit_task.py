@@ -176,6 +176,14 @@ async def test_a_user_without_credits_is_refused_and_nothing_is_stored(app: Boot
     app.assert_books_balance(user)
 
 
+async def test_credits_are_checked_before_the_upload_touches_storage(app: Bootstrap) -> None:
+    user = await app.user(credits=0)
+    app.storage.failing = True
+    with pytest.raises(InsufficientCredits):  # not DependencyUnavailable: storage was never asked
+        await app.submit(user)
+    app.storage.failing = False
+
+
 async def test_the_last_credit_can_be_spent_and_then_no_more(app: Bootstrap) -> None:
     user = await app.user(credits=1)
     await app.submit(user)
