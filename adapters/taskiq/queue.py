@@ -9,6 +9,7 @@ from redis.exceptions import RedisError
 from taskiq import AsyncBroker
 from taskiq.kicker import AsyncKicker
 
+from adapters.taskiq.log_context import REQUEST_ID, current_request_id
 from domain.errors import DependencyUnavailable
 
 PROCESS_TASK = "pixelmill.process_task"
@@ -17,11 +18,15 @@ PROCESS_TASK = "pixelmill.process_task"
 class TaskiqTaskQueue:
     def __init__(self, broker: AsyncBroker, task_name: str = PROCESS_TASK) -> None:
         self.broker = broker
-        self.kicker: AsyncKicker[[str], None] = AsyncKicker(task_name=task_name, broker=broker, labels={})
+        self.task_name = task_name
 
     async def enqueue(self, task_id: UUID) -> None:
         try:
-            await self.kicker.kiq(str(task_id))
+            # A kicker per message: AsyncKicker.with_labels mutates, and labels must not leak between requests.
+            request_id = current_request_id()
+            labels = {REQUEST_ID: request_id} if request_id else {}
+            kicker: AsyncKicker[[str], None] = AsyncKicker(task_name=self.task_name, broker=self.broker, labels=labels)
+            await kicker.kiq(str(task_id))
         except (OSError, RedisError) as exc:
             raise DependencyUnavailable("the task queue is unavailable") from exc
 
