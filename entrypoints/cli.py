@@ -1,4 +1,4 @@
-"""The `pixelmill` command: serve, worker, migrate, credits grant.
+"""The `pixelmill` command: serve, worker, migrate, credits grant, plans list|add|disable.
 
 Exit codes: 0 done, 2 bad usage or configuration, 1 any other failure. Expected failures print one line.
 """
@@ -10,13 +10,16 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain.errors import DomainError, ValidationFailed
+from domain.plans import format_price
+from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import Settings, load_settings, production_problems, with_jwt_secret
 
 if TYPE_CHECKING:
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
     from domain.credits import LedgerEntry
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
+WORKER_DRAIN_SECONDS = 10
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
@@ -65,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="the API and dashboard; in embedded mode also the worker and sweeper")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="load balancers whose X-Forwarded-For/-Proto are trusted, comma-separated or * "
+        "(default: $FORWARDED_ALLOW_IPS, else 127.0.0.1)",
+    )
     serve.set_defaults(run=_serve)
 
     worker = commands.add_parser("worker", help="Taskiq worker processes against the configured broker")
@@ -80,6 +90,19 @@ def _parser() -> argparse.ArgumentParser:
     grant.add_argument("email")
     grant.add_argument("amount", type=_positive, metavar="N")
     grant.set_defaults(run=_grant)
+
+    plans = commands.add_parser("plans", help="the credit plans for sale")
+    plan_commands = plans.add_subparsers(title="plans commands", required=True, metavar="COMMAND")
+    plan_commands.add_parser("list", help="every plan, disabled ones too").set_defaults(run=_plans_list)
+    plan_add = plan_commands.add_parser("add", help="sell a new plan")
+    plan_add.add_argument("name")
+    plan_add.add_argument("credits", type=_positive, metavar="CREDITS")
+    plan_add.add_argument("price", type=_positive, metavar="PRICE", help="in minor units: 9900 is INR 99.00")
+    plan_add.add_argument("--currency", default="INR", help="ISO 4217 code (default INR)")
+    plan_add.set_defaults(run=_plans_add)
+    plan_disable = plan_commands.add_parser("disable", help="stop selling a plan; orders placed keep theirs")
+    plan_disable.add_argument("plan_id", type=_uuid, metavar="PLAN_ID")
+    plan_disable.set_defaults(run=_plans_disable)
     return parser
 
 
@@ -107,6 +130,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,  # None: uvicorn reads FORWARDED_ALLOW_IPS
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
@@ -118,22 +142,29 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _worker(args: argparse.Namespace) -> int:
     settings = _settings()
+    if settings.env == "production":
+        _refuse_production_problems(settings)  # first, so that every wrong setting is named at once
+        asyncio.run(_check_schema(settings))
     if settings.embedded:
         raise CliError(
             "PIXELMILL_BROKER_URL is memory://: in embedded mode the worker runs inside `pixelmill serve`; "
             "set a redis:// broker to run separate workers",
             code=2,
         )
-    if settings.env == "production":
-        _refuse_production_problems(settings)
 
     from entrypoints.worker.broker import make_broker
 
     make_broker(settings)  # an unsupported broker URL stops here, with its name, not in every child
+    # On SIGTERM each process stops reading, gives running jobs WORKER_DRAIN_SECONDS, then closes. A job cut off
+    # (or a worker killed) keeps its message unacknowledged and its lease: another worker takes it over.
     command = [
         sys.executable, "-m", "taskiq", "worker", "entrypoints.worker.main:broker",
         "--workers", str(args.workers),
         "--max-async-tasks", str(settings.worker_concurrency),
+        "--max-prefetch", "0",
+        "--ack-type", "when_saved",  # XACK after the job returned, so after ProcessTask committed
+        "--wait-tasks-timeout", str(WORKER_DRAIN_SECONDS),
+        "--shutdown-timeout", "5",
         "--log-level", settings.log_level.upper(),
     ]  # fmt: skip
     sys.stdout.flush()
@@ -155,11 +186,35 @@ def _grant(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plans_list(args: argparse.Namespace) -> int:
+    plans = asyncio.run(_with_container(_settings(), lambda c: c.list_plans()(include_inactive=True)))
+    for plan in plans:
+        state = "active" if plan.active else "disabled"
+        price = format_price(plan.price, plan.currency)
+        print(f"{plan.id}  {plan.name:<24} {plan.credits:>8} credits  {price:>14}  {state}")
+    return 0
+
+
+def _plans_add(args: argparse.Namespace) -> int:
+    from application.use_cases.billing.plans import AddPlanCommand
+
+    command = AddPlanCommand(args.name, args.credits, args.price, args.currency)
+    plan = asyncio.run(_with_container(_settings(), lambda c: c.add_plan()(command)))
+    print(f"added plan {plan.id}: {plan.name}, {plan.credits} credits for {format_price(plan.price, plan.currency)}")
+    return 0
+
+
+def _plans_disable(args: argparse.Namespace) -> int:
+    asyncio.run(_with_container(_settings(), lambda c: c.disable_plan()(args.plan_id)))
+    print(f"disabled plan {args.plan_id}: it is no longer for sale")
+    return 0
+
+
 def _settings() -> Settings:
     settings = load_settings()
     if settings.log_level.upper() not in LOG_LEVELS:
         raise CliError(f"PIXELMILL_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}", code=2)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     return settings
 
@@ -212,6 +267,25 @@ async def _grant_credits(settings: Settings, email: str, amount: int) -> LedgerE
         return await container.grant_credits()(email, amount)
     finally:
         await container.engine().dispose()
+
+
+async def _with_container(settings: Settings, action: Callable[[Any], Awaitable[Any]]) -> Any:
+    """Run one use case against a database whose schema is current."""
+    from entrypoints.container import build_container
+
+    container = build_container(settings)
+    try:
+        await _require_current_schema(container.engine())
+        return await action(container)
+    finally:
+        await container.engine().dispose()
+
+
+def _uuid(raw: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a plan id (see `pixelmill plans list`)") from None
 
 
 def _positive(raw: str) -> int:

@@ -15,10 +15,19 @@ from adapters.security.tokens import JwtTokenIssuer
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from adapters.storage.factory import storage_from_url
+from adapters.storage.s3 import S3Options
 from adapters.system import RandomIds, SystemClock
 from adapters.taskiq.queue import TaskiqTaskQueue
 from application.use_cases.account import GetBalance, GetMe, ListLedger
 from application.use_cases.authenticate import Authenticate
+from application.use_cases.billing.capture_credits import CaptureCredits
+from application.use_cases.billing.create_order import CreateOrder
+from application.use_cases.billing.handle_webhook import HandleWebhook
+from application.use_cases.billing.plans import AddPlan, DisablePlan, ListPlans
+from application.use_cases.billing.read_orders import GetCheckoutOrder, GetOrder, ListOrders
+from application.use_cases.billing.reconcile_orders import ReconcileOrders
+from application.use_cases.billing.reverse_purchase import ReversePurchase
+from application.use_cases.billing.verify_checkout import VerifyCheckout
 from application.use_cases.grant_credits import GrantCredits
 from application.use_cases.log_in import LogIn
 from application.use_cases.log_out import LogOut
@@ -30,6 +39,7 @@ from application.use_cases.sign_up import SignUp
 from application.use_cases.submit_task import SubmitTask
 from application.use_cases.sweep import Sweep
 from application.use_cases.task_files import DeleteTask, GetResult, GetSource, OpenSharedResult, ShareResult
+from entrypoints.payment_gateway import make_payment_gateway
 from entrypoints.settings import Settings
 from entrypoints.worker.broker import make_broker
 
@@ -49,7 +59,16 @@ class Container(containers.DeclarativeContainer):
     session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
     uow = providers.Factory(SqlUnitOfWork, session_factory)
 
-    storage = providers.Singleton(storage_from_url, settings.provided.storage_url, providers.Callable(Path.cwd))
+    s3_options = providers.Factory(
+        S3Options,
+        endpoint_url=settings.provided.s3_endpoint_url,
+        region=settings.provided.s3_region,
+        access_key_id=settings.provided.s3_access_key_id,
+        secret_access_key=settings.provided.s3_secret_access_key,
+    )
+    storage = providers.Singleton(
+        storage_from_url, settings.provided.storage_url, providers.Callable(Path.cwd), s3_options
+    )
     processor = providers.Singleton(PillowImageProcessor, settings.provided.max_image_pixels)
     broker = providers.Singleton(make_broker, settings)
     queue = providers.Singleton(TaskiqTaskQueue, broker)
@@ -114,6 +133,36 @@ class Container(containers.DeclarativeContainer):
     )
     open_shared_result = providers.Factory(OpenSharedResult, uow.provider, storage, tokens, clock)
     delete_task = providers.Factory(DeleteTask, uow.provider, storage)
+
+    payment_gateway = providers.Singleton(make_payment_gateway, settings)
+    list_plans = providers.Factory(ListPlans, uow.provider)
+    add_plan = providers.Factory(AddPlan, uow.provider, clock, ids)
+    disable_plan = providers.Factory(DisablePlan, uow.provider)
+    create_order = providers.Factory(CreateOrder, uow.provider, payment_gateway, clock, ids)
+    list_orders = providers.Factory(ListOrders, uow.provider)
+    get_order = providers.Factory(GetOrder, uow.provider)
+    checkout_order = providers.Factory(GetCheckoutOrder, uow.provider, payment_gateway)
+    capture_credits = providers.Factory(CaptureCredits, uow.provider, clock, ids, metrics)
+    verify_checkout = providers.Factory(VerifyCheckout, uow.provider, payment_gateway, capture_credits)
+    handle_webhook = providers.Factory(
+        HandleWebhook,
+        uow.provider,
+        payment_gateway,
+        capture_credits,
+        providers.Factory(ReversePurchase, clock, ids),
+        clock,
+        ids,
+        metrics,
+    )
+    reconcile_orders = providers.Factory(
+        ReconcileOrders,
+        uow.provider,
+        payment_gateway,
+        capture_credits,
+        clock,
+        reconcile_after=providers.Callable(_seconds, settings.provided.order_reconcile_after_seconds),
+        abandon_after=providers.Callable(_seconds, settings.provided.order_abandon_after_seconds),
+    )
 
 
 def build_container(settings: Settings) -> Container:

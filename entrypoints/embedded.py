@@ -36,12 +36,16 @@ async def embedded_worker(container: Container) -> AsyncIterator[None]:
     broker.state.container = container  # the jobs find it as context.state.container
     await broker.startup()
     sweeper = asyncio.create_task(sweep_forever(container, settings.sweep_interval_seconds), name="pixelmill-sweeper")
+    reconciler = asyncio.create_task(
+        reconcile_forever(container, settings.order_reconcile_interval_seconds), name="pixelmill-reconciler"
+    )
     try:
         yield
     finally:
-        sweeper.cancel()
-        with suppress(asyncio.CancelledError):
-            await sweeper
+        for loop in (sweeper, reconciler):
+            loop.cancel()
+            with suppress(asyncio.CancelledError):
+                await loop
         try:
             await asyncio.wait_for(broker.wait_all(), DRAIN_SECONDS)  # type: ignore[attr-defined]
         except TimeoutError:
@@ -72,3 +76,13 @@ async def sweep_forever(container: Container, interval: float) -> None:
         except Exception:
             log.exception("the sweep failed; trying again in %ss", interval)
         await asyncio.sleep(interval)
+
+
+async def reconcile_forever(container: Container, interval: float) -> None:
+    """Run ReconcileOrders every interval (first after one interval: nothing at start-up is that urgent)."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await container.reconcile_orders()()
+        except Exception:
+            log.exception("the order reconciliation failed; trying again in %ss", interval)

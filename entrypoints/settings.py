@@ -21,12 +21,21 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     var_dir: str = "var"
     database_url: str = "sqlite+aiosqlite:///var/pixelmill.db"
     broker_url: str = "memory://"
+    queue_name: str = "pixelmill"
     storage_url: str = "file://var/blobs"
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
     payment_gateway: Literal["sandbox", "razorpay"] = "sandbox"
     razorpay_key_id: str = ""
     razorpay_key_secret: str = ""
     razorpay_webhook_secret: str = ""
     razorpay_base_url: str = "https://api.razorpay.com"
+    razorpay_timeout_seconds: float = 10.0
+    order_reconcile_after_seconds: int = 600
+    order_abandon_after_seconds: int = 24 * 3600
+    order_reconcile_interval_seconds: int = 300
     jwt_secret: str = ""
     public_url: str = "http://127.0.0.1:8000"
 
@@ -102,6 +111,8 @@ def production_problems(settings: Settings) -> list[str]:
         problems.append("PIXELMILL_DATABASE_URL must point at PostgreSQL (postgresql+psycopg://...)")
     if not settings.broker_url.startswith(("redis://", "rediss://")):
         problems.append("PIXELMILL_BROKER_URL must point at Redis (redis://...)")
+    if settings.queue_redelivery_seconds <= settings.task_lease_seconds:
+        problems.append("PIXELMILL_QUEUE_REDELIVERY_SECONDS must be above PIXELMILL_TASK_LEASE_SECONDS")
     if not (settings.storage_url.startswith("s3://") or settings.storage_url.startswith("file:///")):
         problems.append("PIXELMILL_STORAGE_URL must be an absolute file:/// path or s3://bucket")
     if settings.payment_gateway == "razorpay" and not (

@@ -24,3 +24,9 @@ class MemoryMetrics:
 
     def credits(self, reason: Reason, amount: int) -> None:
         self.counts[f"credits:{reason}"] += amount
+
+    def payment_captured(self) -> None:
+        self.counts["payments_captured"] += 1
+
+    def webhook_event(self, outcome: str) -> None:
+        self.counts[f"webhook:{outcome}"] += 1

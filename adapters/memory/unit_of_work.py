@@ -8,6 +8,13 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from uuid import UUID
 
+from adapters.memory.billing import (
+    MemoryOrderRepository,
+    MemoryPaymentRepository,
+    MemoryPlanRepository,
+    MemoryWebhookEventRepository,
+    seeded_plans,
+)
 from adapters.memory.repositories import (
     MemoryCreditRepository,
     MemoryRefreshTokenRepository,
@@ -15,9 +22,12 @@ from adapters.memory.repositories import (
     MemoryUserRepository,
 )
 from domain.credits import LedgerEntry
+from domain.orders import Order, Payment
+from domain.plans import Plan
 from domain.sessions import RefreshToken
 from domain.tasks import Task
 from domain.users import User
+from domain.webhooks import WebhookEvent
 
 
 @dataclass
@@ -26,7 +36,14 @@ class MemoryState:
     ledger: list[LedgerEntry] = field(default_factory=list)
     tasks: dict[UUID, Task] = field(default_factory=dict)
     refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
+    plans: dict[UUID, Plan] = field(default_factory=seeded_plans)
+    orders: dict[UUID, Order] = field(default_factory=dict)
+    payments: list[Payment] = field(default_factory=list)
+    webhook_events: dict[tuple[str, str], WebhookEvent] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
+
+
+BILLING = ("plans", "orders", "payments", "webhook_events")
 
 
 class MemoryDatabase:
@@ -49,6 +66,10 @@ class MemoryUnitOfWork:
         self.credits = MemoryCreditRepository(state, self._restore)
         self.tasks = MemoryTaskRepository(state, self._restore)
         self.refresh_tokens = MemoryRefreshTokenRepository(state)
+        self.plans = MemoryPlanRepository(state, self._restore)
+        self.orders = MemoryOrderRepository(state, self._restore)
+        self.payments = MemoryPaymentRepository(state, self._restore)
+        self.webhook_events = MemoryWebhookEventRepository(state, self._restore)
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         await self.database.lock.acquire()
@@ -72,6 +93,6 @@ class MemoryUnitOfWork:
     def _restore(self) -> None:
         if self._snapshot is not None:
             state = self.database.state
-            for name in ("users", "ledger", "tasks", "refresh_tokens", "extra"):
+            for name in ("users", "ledger", "tasks", "refresh_tokens", "extra", *BILLING):
                 setattr(state, name, getattr(self._snapshot, name))
             self._snapshot = copy.deepcopy(state)

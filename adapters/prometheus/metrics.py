@@ -32,3 +32,9 @@ class PrometheusMetrics:
 
     def credits(self, reason: Reason, amount: int) -> None:
         CREDITS.labels(reason=str(reason)).inc(amount)
+
+    def payment_captured(self) -> None:
+        PAYMENTS_CAPTURED.inc()
+
+    def webhook_event(self, outcome: str) -> None:
+        WEBHOOK_EVENTS.labels(outcome=outcome).inc()

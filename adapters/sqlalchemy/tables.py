@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -140,4 +141,92 @@ credit_ledger = Table(
         postgresql_where=text("reason = 'purchase'"),
         sqlite_where=text("reason = 'purchase'"),
     ),
+)
+
+# Billing (migration 0002). Plans are seeded by the migration; orders keep their own copy of credits and price.
+credit_plans = Table(
+    "credit_plans",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("credits", Integer, nullable=False),
+    Column("price", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("credits > 0", name="credits_positive"),
+    CheckConstraint("price > 0", name="price_positive"),
+    Index("uq_credit_plans_active_name", "name", unique=True, postgresql_where=text("active"), sqlite_where=text("active")),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("plan_id", Uuid, ForeignKey("credit_plans.id"), nullable=False),
+    Column("credits", Integer, nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("gateway", String(32), nullable=False),
+    Column("gateway_order_id", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("paid_at", UtcDateTime),
+    Column("updated_at", UtcDateTime),
+    UniqueConstraint("gateway", "gateway_order_id"),
+    CheckConstraint("status IN ('created', 'paid', 'failed')", name="status_known"),
+    Index("ix_orders_user_id_created_at_id", "user_id", "created_at", "id"),
+    Index("ix_orders_status_created_at", "status", "created_at"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("order_id", Uuid, ForeignKey("orders.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("gateway_payment_id", String(100), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("currency", String(16), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("credits", Integer, nullable=False),
+    Column("shortfall", Integer, nullable=False),
+    Column("detail", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("kind IN ('captured', 'failed', 'mismatched', 'refunded')", name="kind_known"),
+    Index("ix_payments_order_id", "order_id"),
+    # One capture per order and one row per refund id: the store settles concurrent deliveries.
+    Index(
+        "uq_payments_one_capture_per_order",
+        "order_id",
+        unique=True,
+        postgresql_where=text("kind = 'captured'"),
+        sqlite_where=text("kind = 'captured'"),
+    ),
+    Index(
+        "uq_payments_once_per_refund",
+        "gateway_payment_id",
+        unique=True,
+        postgresql_where=text("kind = 'refunded'"),
+        sqlite_where=text("kind = 'refunded'"),
+    ),
+)
+
+# Every delivery, for audit and de-duplication; order_id has no foreign key because unknown orders are recorded too.
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("gateway", String(32), nullable=False),
+    Column("event_id", String(255), nullable=False),
+    Column("event_type", String(100), nullable=False),
+    Column("outcome", String(32), nullable=False),
+    Column("order_id", Uuid),
+    Column("payload", Text, nullable=False),
+    Column("deliveries", Integer, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("last_delivery_at", UtcDateTime, nullable=False),
+    UniqueConstraint("gateway", "event_id"),
+    Index("ix_webhook_events_order_id", "order_id"),
 )

@@ -6,6 +6,12 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.sqlalchemy.billing_repositories import (
+    SqlOrderRepository,
+    SqlPaymentRepository,
+    SqlPlanRepository,
+    SqlWebhookEventRepository,
+)
 from adapters.sqlalchemy.repositories import (
     SqlCreditRepository,
     SqlRefreshTokenRepository,
@@ -25,6 +31,10 @@ class SqlUnitOfWork:
         self.credits = SqlCreditRepository(self.session)
         self.tasks = SqlTaskRepository(self.session)
         self.refresh_tokens = SqlRefreshTokenRepository(self.session)
+        self.plans = SqlPlanRepository(self.session)
+        self.orders = SqlOrderRepository(self.session)
+        self.payments = SqlPaymentRepository(self.session)
+        self.webhook_events = SqlWebhookEventRepository(self.session)
         return self
 
     async def __aexit__(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from anyio import open_file, to_thread
 
+from adapters.storage.keys import checked_key
 from domain.errors import NotFound, TransientFailure
 
 # A key that names a directory, or runs through a file, holds no blob.
@@ -68,10 +69,7 @@ class LocalBlobStorage:
 
     def _path(self, key: str) -> Path:
         """The file of key; raises ValueError for any key that could leave the root."""
-        parts = key.split("/")
-        if "\\" in key or "\0" in key or any(part in ("", ".", "..") for part in parts):
-            raise ValueError(f"invalid blob key {key!r}")
-        return self.root.joinpath(*parts)
+        return self.root.joinpath(*checked_key(key).split("/"))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

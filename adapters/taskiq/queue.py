@@ -7,6 +7,7 @@ from uuid import UUID
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from taskiq import AsyncBroker
+from taskiq.exceptions import SendTaskError
 from taskiq.kicker import AsyncKicker
 
 from adapters.taskiq.log_context import REQUEST_ID, current_request_id
@@ -27,7 +28,7 @@ class TaskiqTaskQueue:
             labels = {REQUEST_ID: request_id} if request_id else {}
             kicker: AsyncKicker[[str], None] = AsyncKicker(task_name=self.task_name, broker=self.broker, labels=labels)
             await kicker.kiq(str(task_id))
-        except (OSError, RedisError) as exc:
+        except (SendTaskError, OSError, RedisError) as exc:  # kiq wraps the broker's own error in SendTaskError
             raise DependencyUnavailable("the task queue is unavailable") from exc
 
     async def ping(self) -> None:

@@ -24,3 +24,11 @@ class Metrics(Protocol):
     def credits(self, reason: Reason, amount: int) -> None:
         """Credits moved for a reason (charged, refunded, bought...)."""
         ...
+
+    def payment_captured(self) -> None:
+        """An order was paid and its credits granted (once per order)."""
+        ...
+
+    def webhook_event(self, outcome: str) -> None:
+        """A payment webhook delivery was handled, by outcome (captured, duplicate, invalid_signature...)."""
+        ...

@@ -7,10 +7,13 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.credits import LedgerEntry, Reason
+from domain.orders import Order, Payment, PaymentKind
+from domain.plans import Plan
 from domain.sessions import RefreshToken
 from domain.tasks import Status, Task
 from domain.users import User
 from domain.values import Page
+from domain.webhooks import WebhookEvent, WebhookOutcome
 
 
 class UserRepository(Protocol):
@@ -122,4 +125,84 @@ class RefreshTokenRepository(Protocol):
 
     async def revoke_family(self, family_id: UUID, now: datetime) -> None:
         """Revoke every token of the family."""
+        ...
+
+
+class PlanRepository(Protocol):
+    async def add(self, plan: Plan) -> None:
+        """Insert a plan; raises DuplicateRecord when an active plan has that name."""
+        ...
+
+    async def get(self, plan_id: UUID) -> Plan | None:
+        """The plan, active or not, or None."""
+        ...
+
+    async def list(self, include_inactive: bool = False) -> list[Plan]:
+        """Plans cheapest first (then by name)."""
+        ...
+
+    async def disable(self, plan_id: UUID) -> bool:
+        """Stop selling the plan; False when there is no such active plan."""
+        ...
+
+
+class OrderRepository(Protocol):
+    async def add(self, order: Order) -> None:
+        """Insert a created order; raises DuplicateRecord when the gateway order id is taken."""
+        ...
+
+    async def get(self, order_id: UUID, user_id: UUID | None = None) -> Order | None:
+        """The order, or None (also when user_id is given and is not its buyer)."""
+        ...
+
+    async def by_gateway_id(self, gateway: str, gateway_order_id: str) -> Order | None:
+        """The order the gateway knows by that id, or None."""
+        ...
+
+    async def list(self, user_id: UUID, limit: int, cursor: str | None) -> Page[Order]:
+        """The buyer's orders, newest first; raises ValidationFailed on a bad cursor."""
+        ...
+
+    async def mark_paid(self, order_id: UUID, now: datetime) -> Order | None:
+        """Conditional move created|failed → paid; None when the order is unknown or already paid."""
+        ...
+
+    async def mark_failed(self, order_id: UUID, now: datetime) -> Order | None:
+        """Conditional move created → failed; None when the order is not created."""
+        ...
+
+    async def pending(self, gateway: str, created_before: datetime, limit: int) -> list[Order]:
+        """The gateway's orders still created since before created_before, oldest first."""
+        ...
+
+
+class PaymentRepository(Protocol):
+    async def add(self, payment: Payment) -> None:
+        """Insert; a second capture of an order or a second row for one refund id raises DuplicateRecord."""
+        ...
+
+    async def for_order(self, order_id: UUID) -> list[Payment]:
+        """The order's payments, oldest first."""
+        ...
+
+    async def recorded(self, kind: PaymentKind, gateway_payment_id: str) -> bool:
+        """Whether a payment of that kind and gateway id is stored."""
+        ...
+
+
+class WebhookEventRepository(Protocol):
+    async def add(self, event: WebhookEvent) -> None:
+        """Store a first delivery; raises DuplicateRecord when (gateway, event_id) is stored already."""
+        ...
+
+    async def settle(self, event_id: UUID, outcome: WebhookOutcome, order_id: UUID | None) -> None:
+        """Record what the delivery did."""
+        ...
+
+    async def redelivered(self, gateway: str, event_id: str, now: datetime) -> bool:
+        """Count one more delivery of a stored event; False when it is not stored."""
+        ...
+
+    async def get(self, gateway: str, event_id: str) -> WebhookEvent | None:
+        """The stored event, or None."""
         ...

@@ -7,9 +7,13 @@ from typing import Protocol
 
 from application.ports.repositories import (
     CreditRepository,
+    OrderRepository,
+    PaymentRepository,
+    PlanRepository,
     RefreshTokenRepository,
     TaskRepository,
     UserRepository,
+    WebhookEventRepository,
 )
 
 
@@ -18,6 +22,10 @@ class UnitOfWork(Protocol):
     credits: CreditRepository
     tasks: TaskRepository
     refresh_tokens: RefreshTokenRepository
+    plans: PlanRepository
+    orders: OrderRepository
+    payments: PaymentRepository
+    webhook_events: WebhookEventRepository
 
     async def __aenter__(self) -> UnitOfWork:
         """Begin a transaction."""

@@ -13,12 +13,17 @@ from entrypoints.container import Container
 from entrypoints.embedded import lifespans
 from entrypoints.http.auth import bearer_auth
 from entrypoints.http.controllers.auth import AuthController, MeController
+from entrypoints.http.controllers.billing import OrdersController, PlansController, WebhooksController
 from entrypoints.http.controllers.credits import CreditsController
 from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.sandbox import sandbox_routes
 from entrypoints.http.controllers.tasks import SharedController, TasksController
+from entrypoints.http.dashboard.router import dashboard_routers
+from entrypoints.http.dashboard.views import template_config
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.metrics import MetricsController, prometheus_config
 from entrypoints.http.rate_limits import rate_limit_middleware, rate_limit_stores
+from entrypoints.http.request_context import request_context
 from entrypoints.http.security_headers import security_headers
 from entrypoints.settings import Settings
 
@@ -30,7 +35,15 @@ def create_app(container: Container) -> Litestar:
     api_middleware = [bearer_auth, *rate_limit_middleware(settings)]
     api = Router(
         path="/api/v1",
-        route_handlers=[AuthController, MeController, CreditsController, SharedController],
+        route_handlers=[
+            AuthController,
+            MeController,
+            CreditsController,
+            SharedController,
+            PlansController,
+            OrdersController,
+            WebhooksController,
+        ],
         middleware=api_middleware,
         security=[{"bearer": []}],
     )
@@ -44,11 +57,14 @@ def create_app(container: Container) -> Litestar:
     )
     origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
     return Litestar(
-        route_handlers=[api, uploads, HealthController, MetricsController],
+        route_handlers=[
+            api, uploads, HealthController, MetricsController, *dashboard_routers(settings), *sandbox_routes(settings)
+        ],
+        template_config=template_config(),
         state=State({"container": container}),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespans(container),
-        middleware=[security_headers, prometheus_config.middleware],
+        middleware=[request_context, security_headers, prometheus_config.middleware],
         cors_config=CORSConfig(allow_origins=origins, allow_credentials=False) if origins else None,
         stores=rate_limit_stores(settings),  # type: ignore[arg-type]
         request_max_body_size=JSON_BODY_LIMIT,

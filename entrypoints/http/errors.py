@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from redis.exceptions import RedisError
 
 from domain import errors as e
 
@@ -83,6 +84,12 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[s
     return problem(status, str(detail), headers=headers)
 
 
+def redis_unavailable(request: Request[Any, Any, Any], exc: RedisError) -> Response[dict[str, Any]]:
+    """Redis away where nothing falls back (the rate-limit counters live there): temporary, so 503, not 500."""
+    log.warning("Redis failed on %s %s: %s", request.method, request.url.path, exc)
+    return problem(503, "a service Pixelmill depends on is unavailable; try again shortly", "unavailable", headers={"Retry-After": "5"})
+
+
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "an unexpected error happened; it has been logged", "internal")
@@ -92,5 +99,6 @@ EXCEPTION_HANDLERS = {
     e.DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
+    RedisError: redis_unavailable,
     Exception: unexpected_error,
 }

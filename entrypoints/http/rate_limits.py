@@ -14,6 +14,9 @@ from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 
 from entrypoints.settings import Settings
 
@@ -64,5 +67,14 @@ def rate_limit_middleware(settings: Settings) -> list[DefineMiddleware]:
 def rate_limit_stores(settings: Settings) -> dict[str, Store]:
     """Shared through Redis when there is one (many API processes), in memory otherwise."""
     if settings.broker_url.startswith(("redis://", "rediss://")):
-        return {name: RedisStore.with_client(settings.broker_url, namespace=f"pixelmill:{name}") for name in STORES}
+        return {name: _redis_store(settings, name) for name in STORES}
     return {name: MemoryStore() for name in STORES}
+
+
+def _redis_store(settings: Settings, name: str) -> RedisStore:
+    # Keys under the queue name, like every key of this deployment. A pooled connection that a restarted Redis
+    # closed is retried at once rather than failing a request; a Redis that is away fails fast (503).
+    client = Redis.from_url(
+        settings.broker_url, retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2), socket_connect_timeout=3
+    )
+    return RedisStore(client, namespace=f"{settings.queue_name}:{name}", handle_client_shutdown=True)

@@ -1,4 +1,4 @@
-"""Security headers on every answer; the API docs page alone may load its UI from a CDN."""
+"""Security headers on every answer; the API docs page may load its UI from a CDN, the buy page Razorpay Checkout."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ DOCS_CSP = (
     "font-src 'self' data: https://fonts.gstatic.com https://cdn.jsdelivr.net; img-src 'self' data: https:; "
     "connect-src 'self'; frame-ancestors 'none'; object-src 'none'"
 )
+# The dashboard's buy page opens Razorpay Checkout: its script from Razorpay at run time, its iframe, its calls.
+BUY_CSP = (
+    "default-src 'self'; script-src 'self' https://checkout.razorpay.com; "
+    "frame-src https://api.razorpay.com https://checkout.razorpay.com; "
+    "connect-src 'self' https://api.razorpay.com https://lumberjack.razorpay.com; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https://cdn.razorpay.com; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 def security_headers(app: ASGIApp) -> ASGIApp:
@@ -21,6 +29,7 @@ def security_headers(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         docs = scope["path"].startswith("/docs")
+        buy = scope["path"] == "/buy" or scope["path"].startswith("/buy/")
         https = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
@@ -29,8 +38,9 @@ def security_headers(app: ASGIApp) -> ASGIApp:
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "no-referrer")
-                headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else STRICT_CSP)
-                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+                headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else BUY_CSP if buy else STRICT_CSP)
+                # Checkout opens bank and UPI pages in pop-ups that report back to their opener.
+                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin-allow-popups" if buy else "same-origin")
                 if https:
                     headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
             await send(message)

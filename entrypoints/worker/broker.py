@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 from taskiq import AsyncBroker, InMemoryBroker
 
+from adapters.taskiq.stream_broker import ReliableStreamBroker
+from adapters.taskiq.log_context import LogContextMiddleware
 from entrypoints.settings import Settings
 from entrypoints.worker.tasks import register_jobs
+
+CONSUMER_GROUP = "pixelmill"
+# Bounds the stream: acknowledged entries are only history. Anything trimmed before it ran is still
+# `queued` or leased in the database, and the sweeper sends it again.
+STREAM_MAXLEN = 100_000
+AUTOCLAIM_LOCK_SECONDS = 30
 
 
 def make_broker(settings: Settings) -> AsyncBroker:
@@ -13,7 +23,32 @@ def make_broker(settings: Settings) -> AsyncBroker:
         broker: AsyncBroker = InMemoryBroker(
             max_async_tasks=settings.worker_concurrency * 4, propagate_exceptions=False
         )
+    elif settings.broker_url.startswith(("redis://", "rediss://")):
+        broker = redis_stream_broker(settings)
     else:
         raise SystemExit(f"unsupported PIXELMILL_BROKER_URL {settings.broker_url!r}")
+    broker.add_middlewares(LogContextMiddleware())
     register_jobs(broker)
     return broker
+
+
+def redis_stream_broker(settings: Settings) -> ReliableStreamBroker:
+    """At least once: a job's message is acknowledged after it returns, a dead worker's is claimed again."""
+    return ReliableStreamBroker(
+        settings.broker_url,
+        queue_name=settings.queue_name,
+        consumer_group_name=CONSUMER_GROUP,
+        consumer_id="0",  # a group made after the first message still delivers it (gotcha 2)
+        maxlen=STREAM_MAXLEN,
+        # Messages idle this long in a consumer's pending list are claimed by another: above the lease,
+        # so a job that is merely slow is not run twice while its lease holds.
+        idle_timeout=settings.queue_redelivery_seconds * 1000,
+        unacknowledged_lock_timeout=AUTOCLAIM_LOCK_SECONDS,  # a killed claimer must not block reclaim (gotcha 3)
+        # One message per read: a worker holds only what it runs, so a kill strands no unread batch.
+        xread_count=1,
+        unacknowledged_batch_size=settings.worker_concurrency,
+        # A pooled connection that Redis closed is retried at once; a Redis that is away fails fast.
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
+        socket_connect_timeout=3,
+        health_check_interval=30,
+    )

@@ -13,6 +13,7 @@ from adapters.taskiq.queue import PROCESS_TASK
 log = logging.getLogger(__name__)
 
 SWEEP = "pixelmill.sweep"
+RECONCILE = "pixelmill.reconcile_orders"
 
 
 async def process_task(task_id: str, context: Annotated[Context, TaskiqDepends()]) -> None:
@@ -30,6 +31,13 @@ async def sweep(context: Annotated[Context, TaskiqDepends()]) -> int:
     return await context.state.container.sweep()()
 
 
+async def reconcile_orders(context: Annotated[Context, TaskiqDepends()]) -> int:
+    """Ask the gateway about orders still unpaid; capture the paid ones, fail the abandoned ones."""
+    reconciled = await context.state.container.reconcile_orders()()
+    return reconciled.captured
+
+
 def register_jobs(broker: AsyncBroker) -> None:
     broker.register_task(process_task, task_name=PROCESS_TASK)
     broker.register_task(sweep, task_name=SWEEP)
+    broker.register_task(reconcile_orders, task_name=RECONCILE)

@@ -1,8 +1,10 @@
-"""BlobStorage: the same contract for the in-memory fake and the local directory, then what only the directory adds."""
+"""BlobStorage: the same contract for the in-memory fake, the local directory and an S3 bucket, then what only
+the directory and the bucket add."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
 
@@ -11,16 +13,27 @@ import pytest
 from adapters.memory.storage import MemoryBlobStorage
 from adapters.storage.factory import storage_from_url
 from adapters.storage.local import LocalBlobStorage
+from adapters.storage.s3 import S3BlobStorage, S3Options
 from application.ports.blob_storage import BlobStorage
 from domain.errors import NotFound, TransientFailure
+from tests.support.s3 import moto_server, new_bucket
 
 CHUNK = 64 * 1024
 
 
-@pytest.fixture(params=["memory", "local"])
+@pytest.fixture(scope="module")
+def s3_server() -> Iterator[S3Options]:
+    with moto_server() as options:
+        yield options
+
+
+@pytest.fixture(params=["memory", "local", "s3"])
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStorage:
     if request.param == "memory":
         return MemoryBlobStorage()
+    if request.param == "s3":
+        options = request.getfixturevalue("s3_server")
+        return S3BlobStorage.connect(new_bucket(options), "blobs", options)
     return LocalBlobStorage(tmp_path / "blobs")
 
 
@@ -158,3 +171,53 @@ def test_an_unknown_storage_scheme_is_refused_by_name(tmp_path: Path) -> None:
 def test_a_storage_url_without_a_scheme_or_directory_is_refused(tmp_path: Path, url: str) -> None:
     with pytest.raises(ValueError):
         storage_from_url(url, tmp_path)
+
+
+# The S3 bucket only.
+
+
+@pytest.mark.parametrize("key", HOSTILE_KEYS)
+async def test_s3_storage_rejects_the_keys_the_directory_rejects(s3_server: S3Options, key: str) -> None:
+    storage = S3BlobStorage.connect(new_bucket(s3_server), "blobs", s3_server)
+    with pytest.raises(ValueError):
+        await storage.put(key, b"pixels")
+    with pytest.raises(ValueError):
+        await read_stream(storage, key)
+
+
+async def test_s3_storage_keeps_its_blobs_under_its_prefix(s3_server: S3Options) -> None:
+    bucket = new_bucket(s3_server)
+    ours, neighbour = (S3BlobStorage.connect(bucket, prefix, s3_server) for prefix in ("one", "two"))
+    key = new_key()
+    await ours.put(key, b"pixels")
+    with pytest.raises(NotFound):
+        await neighbour.get(key)
+    assert await S3BlobStorage.connect(bucket, "", s3_server).get(f"one/{key}") == b"pixels"
+
+
+async def test_s3_storage_ping_fails_when_the_bucket_is_missing(s3_server: S3Options) -> None:
+    with pytest.raises(TransientFailure):
+        await S3BlobStorage.connect("pixelmill-no-such-bucket", "", s3_server).ping()
+
+
+async def test_s3_storage_reports_an_unreachable_endpoint_as_transient(unused_tcp_port: int) -> None:
+    options = S3Options(endpoint_url=f"http://127.0.0.1:{unused_tcp_port}", access_key_id="k", secret_access_key="s")
+    storage = S3BlobStorage.connect("pixelmill", "", options)
+    with pytest.raises(TransientFailure):
+        await storage.put(new_key(), b"pixels")
+    with pytest.raises(TransientFailure):
+        await storage.get(new_key())
+    with pytest.raises(TransientFailure):
+        await storage.ping()
+
+
+def test_an_s3_url_names_the_bucket_and_the_prefix(tmp_path: Path) -> None:
+    storage = storage_from_url("s3://pixelmill/blobs/eu/", tmp_path, S3Options(endpoint_url="http://127.0.0.1:9"))
+    assert isinstance(storage, S3BlobStorage)
+    assert storage.store.config["bucket"] == "pixelmill"
+    assert storage.store.prefix == "blobs/eu"
+
+
+def test_an_s3_url_without_a_bucket_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="bucket"):
+        storage_from_url("s3://", tmp_path)

@@ -251,11 +251,13 @@ async def test_twenty_concurrent_submissions_with_one_credit_accept_exactly_one(
 
 async def test_every_api_route_but_the_public_ones_needs_a_token(api: Api) -> None:
     public = {"/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/shared/{token:str}"}
+    public |= {"/api/v1/plans", "/api/v1/webhooks/razorpay"}
     checked = 0
     for route in api.harness.app.routes:
         if not route.path.startswith("/api/v1") or route.path in public:
             continue
         path = route.path.replace("{task_id:uuid}", "00000000-0000-0000-0000-000000000001")
+        path = path.replace("{order_id:uuid}", "00000000-0000-0000-0000-000000000002")
         for method in sorted(route.methods - {"OPTIONS", "HEAD"}):
             response = await api.http.request(method, path)
             assert response.status_code == 401, (method, path, response.status_code)

@@ -1,0 +1,1 @@
+"""Razorpay: the official SDK for orders and payments, and the shape of its webhook events."""

@@ -1,0 +1,104 @@
+"""The Razorpay gateway over the official SDK. The SDK blocks (requests): each call runs in a thread, with a timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+from uuid import UUID
+
+import razorpay
+from razorpay.errors import SignatureVerificationError
+
+from adapters.razorpay.events import parse_event
+from application.ports.payment_gateway import Checkout, GatewayEvent, GatewayOrder, GatewayPayment
+from domain.errors import GatewayFailed
+
+log = logging.getLogger(__name__)
+
+MERCHANT_NAME = "Pixelmill"
+
+
+class RazorpayGateway:
+    name = "razorpay"
+
+    def __init__(self, key_id: str, key_secret: str, webhook_secret: str, base_url: str, timeout: float) -> None:
+        self.key_id = key_id
+        self.key_secret = key_secret
+        self.webhook_secret = webhook_secret
+        self.timeout = timeout
+        # base_url is the API root without /v1 (the SDK appends /v1/orders...): a local stub's address in tests.
+        self.client = razorpay.Client(auth=(key_id, key_secret), base_url=base_url.rstrip("/"))
+
+    async def create_order(self, order_id: UUID, amount: int, currency: str, description: str) -> GatewayOrder:
+        data = {
+            "amount": amount,
+            "currency": currency,
+            "receipt": order_id.hex,  # 32 characters: Razorpay allows 40
+            "notes": {"order_id": str(order_id)},
+        }
+        created = await self._call("create an order", lambda: self.client.order.create(data, timeout=self.timeout))
+        gateway_order_id = created.get("id") if isinstance(created, dict) else None
+        if not isinstance(gateway_order_id, str) or not gateway_order_id or len(gateway_order_id) > 100:
+            raise GatewayFailed("the payment gateway answered without an order id")
+        if created.get("amount") != amount or created.get("currency") != currency:
+            raise GatewayFailed("the payment gateway created an order for another amount")
+        checkout = Checkout(
+            gateway=self.name,
+            gateway_order_id=gateway_order_id,
+            amount=amount,
+            currency=currency,
+            key_id=self.key_id,
+            name=MERCHANT_NAME,
+            description=description,
+        )
+        return GatewayOrder(gateway_order_id, checkout)
+
+    def verify_checkout(self, gateway_order_id: str, payment_id: str, signature: str) -> bool:
+        if not self.key_secret:
+            return False  # an empty key would let anyone sign
+        fields = {
+            "razorpay_order_id": gateway_order_id,
+            "razorpay_payment_id": payment_id,
+            "razorpay_signature": signature,
+        }
+        return self._verified(lambda: self.client.utility.verify_payment_signature(fields))
+
+    def verify_webhook(self, body: bytes, signature: str) -> bool:
+        if not self.webhook_secret:
+            return False
+        try:
+            text = body.decode("utf-8")  # the SDK signs text; Razorpay's bodies are UTF-8 JSON, never re-serialised
+        except UnicodeDecodeError:
+            return False
+        utility = self.client.utility
+        return self._verified(lambda: utility.verify_webhook_signature(text, signature, self.webhook_secret))
+
+    def parse_event(self, body: bytes) -> GatewayEvent:
+        return parse_event(body)
+
+    async def fetch_order_payments(self, gateway_order_id: str) -> list[GatewayPayment]:
+        answer = await self._call(
+            "fetch an order's payments", lambda: self.client.order.payments(gateway_order_id, timeout=self.timeout)
+        )
+        try:
+            return [
+                GatewayPayment(str(item["id"]), int(item["amount"]), str(item["currency"]), str(item["status"]))
+                for item in answer["items"]
+            ]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise GatewayFailed("the payment gateway answered with an unexpected payments list") from exc
+
+    async def _call(self, what: str, call: Any) -> Any:
+        try:
+            return await asyncio.to_thread(call)
+        except Exception as exc:  # the SDK raises its own errors, requests' and JSON decoding's: all mean "failed"
+            log.warning("Razorpay could not %s: %s: %s", what, type(exc).__name__, exc)
+            raise GatewayFailed(f"the payment gateway could not {what}") from exc
+
+    @staticmethod
+    def _verified(check: Any) -> bool:
+        try:
+            return bool(check())
+        except (SignatureVerificationError, TypeError, ValueError):  # TypeError: a signature that is not ASCII
+            return False

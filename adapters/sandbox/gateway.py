@@ -1,0 +1,124 @@
+"""The sandbox gateway: orders made locally, Razorpay-shaped events signed with real HMAC-SHA256.
+
+Its checkout page (entrypoints/http/controllers/sandbox.py) plays both the buyer's browser and Razorpay's servers:
+it signs the checkout result and the webhook body exactly as Razorpay would and hands them to the same verify and
+webhook use cases, so the real capture code runs with no account and no network. Payments are remembered in this
+process only, for reconciliation.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from uuid import UUID
+
+from adapters.razorpay import signatures
+from adapters.razorpay.events import event_body, parse_event
+from application.ports.payment_gateway import Checkout, GatewayEvent, GatewayOrder, GatewayPayment
+
+CHECKOUT_PATH = "/sandbox/checkout"
+ACCOUNT_ID = "acc_sandbox"
+
+
+@dataclass(frozen=True)
+class SignedWebhook:
+    body: bytes
+    signature: str
+    event_id: str
+
+
+class SandboxGateway:
+    name = "sandbox"
+    key_id = "rzp_test_sandbox"
+
+    def __init__(self, key_secret: str, webhook_secret: str) -> None:
+        self.key_secret = key_secret
+        self.webhook_secret = webhook_secret
+        self.payments: dict[str, list[GatewayPayment]] = defaultdict(list)
+
+    async def create_order(self, order_id: UUID, amount: int, currency: str, description: str) -> GatewayOrder:
+        gateway_order_id = f"order_sbx_{secrets.token_hex(8)}"
+        checkout = Checkout(
+            gateway=self.name,
+            gateway_order_id=gateway_order_id,
+            amount=amount,
+            currency=currency,
+            description=description,
+            checkout_url=f"{CHECKOUT_PATH}/{gateway_order_id}",
+        )
+        return GatewayOrder(gateway_order_id, checkout)
+
+    def verify_checkout(self, gateway_order_id: str, payment_id: str, signature: str) -> bool:
+        return signatures.matches(self.key_secret, signatures.checkout_message(gateway_order_id, payment_id), signature)
+
+    def verify_webhook(self, body: bytes, signature: str) -> bool:
+        return signatures.matches(self.webhook_secret, body, signature)
+
+    def parse_event(self, body: bytes) -> GatewayEvent:
+        return parse_event(body)
+
+    async def fetch_order_payments(self, gateway_order_id: str) -> list[GatewayPayment]:
+        return list(self.payments.get(gateway_order_id, []))
+
+    # What the checkout page does in Razorpay's place.
+
+    def pay(self, gateway_order_id: str, amount: int, currency: str, status: str = "captured") -> GatewayPayment:
+        """A payment the buyer made on the order (captured or failed), remembered for reconciliation."""
+        payment = GatewayPayment(f"pay_sbx_{secrets.token_hex(7)}", amount, currency, status)
+        self.payments[gateway_order_id].append(payment)
+        return payment
+
+    def sign_checkout(self, gateway_order_id: str, payment_id: str) -> str:
+        """Checkout's handler result signature, as Razorpay makes it with the key secret."""
+        return signatures.sign(self.key_secret, signatures.checkout_message(gateway_order_id, payment_id))
+
+    def payment_event(
+        self, event: str, gateway_order_id: str, payment: GatewayPayment, reason: str | None = None
+    ) -> SignedWebhook:
+        """payment.captured, payment.failed or order.paid for the payment, signed with the webhook secret."""
+        entity = {
+            "id": payment.payment_id,
+            "entity": "payment",
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "status": payment.status,
+            "order_id": gateway_order_id,
+            "method": "upi",
+            "captured": payment.status == "captured",
+            "notes": [],
+            "error_description": reason,
+            "created_at": int(time.time()),
+        }
+        entities: dict[str, dict[str, object]] = {"payment": entity}
+        if event == "order.paid":
+            entities["order"] = {
+                "id": gateway_order_id,
+                "entity": "order",
+                "amount": payment.amount,
+                "amount_paid": payment.amount,
+                "amount_due": 0,
+                "currency": payment.currency,
+                "status": "paid",
+            }
+        return self.signed(event_body(event, entities, ACCOUNT_ID, int(time.time())))
+
+    def refund_event(self, gateway_order_id: str, payment: GatewayPayment, amount: int) -> SignedWebhook:
+        """refund.processed for part or all of a payment."""
+        refund = {
+            "id": f"rfnd_sbx_{secrets.token_hex(7)}",
+            "entity": "refund",
+            "payment_id": payment.payment_id,
+            "amount": amount,
+            "currency": payment.currency,
+            "status": "processed",
+            "notes": [],
+        }
+        entity = {"id": payment.payment_id, "entity": "payment", "amount": payment.amount,
+                  "currency": payment.currency, "status": "refunded", "order_id": gateway_order_id}  # fmt: skip
+        body = event_body("refund.processed", {"refund": refund, "payment": entity}, ACCOUNT_ID, int(time.time()))
+        return self.signed(body)
+
+    def signed(self, body: bytes) -> SignedWebhook:
+        return SignedWebhook(body, signatures.sign(self.webhook_secret, body), f"evt_sbx_{secrets.token_hex(8)}")

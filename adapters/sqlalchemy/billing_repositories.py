@@ -1,0 +1,168 @@
+"""SQL plans, orders, payments and webhook events. Payment races end in a conditional UPDATE or a unique index."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import RowMapping, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.sqlalchemy.repositories import _one, _page, _write
+from adapters.sqlalchemy.tables import credit_plans, orders, payments, webhook_events
+from domain.orders import PAYABLE, Order, OrderStatus, Payment, PaymentKind, PaymentSource
+from domain.plans import Plan
+from domain.values import Page
+from domain.webhooks import WebhookEvent, WebhookOutcome
+
+CREATED = OrderStatus.CREATED.value
+
+
+def row_of(entity: Plan | Order | Payment | WebhookEvent) -> dict[str, Any]:
+    """Each field in the column of the same name."""
+    return {field.name: getattr(entity, field.name) for field in fields(entity)}
+
+
+def to_plan(row: RowMapping) -> Plan:
+    return Plan(**row)
+
+
+def to_order(row: RowMapping) -> Order:
+    return Order(**{**row, "status": OrderStatus(row["status"])})
+
+
+def order_row(order: Order) -> dict[str, Any]:
+    return {**row_of(order), "status": order.status.value}
+
+
+def to_payment(row: RowMapping) -> Payment:
+    return Payment(**{**row, "kind": PaymentKind(row["kind"]), "source": PaymentSource(row["source"])})
+
+
+def payment_row(payment: Payment) -> dict[str, Any]:
+    return {**row_of(payment), "kind": payment.kind.value, "source": payment.source.value}
+
+
+def to_webhook_event(row: RowMapping) -> WebhookEvent:
+    return WebhookEvent(**{**row, "outcome": WebhookOutcome(row["outcome"])})
+
+
+class SqlPlanRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, plan: Plan) -> None:
+        await _write(self.session, insert(credit_plans).values(row_of(plan)))
+
+    async def get(self, plan_id: UUID) -> Plan | None:
+        row = await _one(self.session, select(credit_plans).where(credit_plans.c.id == plan_id))
+        return to_plan(row) if row else None
+
+    async def list(self, include_inactive: bool = False) -> list[Plan]:
+        query = select(credit_plans).order_by(credit_plans.c.price, credit_plans.c.name, credit_plans.c.id)
+        if not include_inactive:
+            query = query.where(credit_plans.c.active.is_(True))
+        return [to_plan(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def disable(self, plan_id: UUID) -> bool:
+        statement = (
+            update(credit_plans)
+            .where(credit_plans.c.id == plan_id, credit_plans.c.active.is_(True))
+            .values(active=False)
+            .returning(credit_plans.c.id)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none() is not None
+
+
+class SqlOrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, order: Order) -> None:
+        await _write(self.session, insert(orders).values(order_row(order)))
+
+    async def get(self, order_id: UUID, user_id: UUID | None = None) -> Order | None:
+        query = select(orders).where(orders.c.id == order_id)
+        if user_id is not None:
+            query = query.where(orders.c.user_id == user_id)
+        row = await _one(self.session, query)
+        return to_order(row) if row else None
+
+    async def by_gateway_id(self, gateway: str, gateway_order_id: str) -> Order | None:
+        query = select(orders).where(orders.c.gateway == gateway, orders.c.gateway_order_id == gateway_order_id)
+        row = await _one(self.session, query)
+        return to_order(row) if row else None
+
+    async def list(self, user_id: UUID, limit: int, cursor: str | None) -> Page[Order]:
+        query = select(orders).where(orders.c.user_id == user_id)
+        return await _page(self.session, orders, query, limit, cursor, to_order)
+
+    async def mark_paid(self, order_id: UUID, now: datetime) -> Order | None:
+        payable = orders.c.status.in_([status.value for status in PAYABLE])
+        return await self._move(order_id, payable, status=OrderStatus.PAID.value, paid_at=now, updated_at=now)
+
+    async def mark_failed(self, order_id: UUID, now: datetime) -> Order | None:
+        return await self._move(order_id, orders.c.status == CREATED, status=OrderStatus.FAILED.value, updated_at=now)
+
+    async def _move(self, order_id: UUID, allowed: Any, **values: Any) -> Order | None:
+        """One conditional UPDATE: concurrent callers queue on the row and only the first still matches."""
+        statement = update(orders).where(orders.c.id == order_id, allowed).values(**values).returning(*orders.c)
+        row = await _one(self.session, statement)
+        return to_order(row) if row else None
+
+    async def pending(self, gateway: str, created_before: datetime, limit: int) -> list[Order]:
+        query = (
+            select(orders)
+            .where(orders.c.gateway == gateway, orders.c.status == CREATED, orders.c.created_at < created_before)
+            .order_by(orders.c.created_at, orders.c.id)
+            .limit(limit)
+        )
+        return [to_order(row) for row in (await self.session.execute(query)).mappings()]
+
+
+class SqlPaymentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, payment: Payment) -> None:
+        await _write(self.session, insert(payments).values(payment_row(payment)))
+
+    async def for_order(self, order_id: UUID) -> list[Payment]:
+        query = select(payments).where(payments.c.order_id == order_id).order_by(payments.c.created_at, payments.c.id)
+        return [to_payment(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def recorded(self, kind: PaymentKind, gateway_payment_id: str) -> bool:
+        query = (
+            select(payments.c.id)
+            .where(payments.c.kind == kind.value, payments.c.gateway_payment_id == gateway_payment_id)
+            .limit(1)
+        )
+        return await self.session.scalar(query) is not None
+
+
+class SqlWebhookEventRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, event: WebhookEvent) -> None:
+        await _write(self.session, insert(webhook_events).values({**row_of(event), "outcome": event.outcome.value}))
+
+    async def settle(self, event_id: UUID, outcome: WebhookOutcome, order_id: UUID | None) -> None:
+        statement = update(webhook_events).where(webhook_events.c.id == event_id)
+        await self.session.execute(statement.values(outcome=outcome.value, order_id=order_id))
+
+    async def redelivered(self, gateway: str, event_id: str, now: datetime) -> bool:
+        statement = (
+            update(webhook_events)
+            .where(webhook_events.c.gateway == gateway, webhook_events.c.event_id == event_id)
+            .values(deliveries=webhook_events.c.deliveries + 1, last_delivery_at=now)
+            .returning(webhook_events.c.id)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none() is not None
+
+    async def get(self, gateway: str, event_id: str) -> WebhookEvent | None:
+        query = select(webhook_events).where(webhook_events.c.gateway == gateway, webhook_events.c.event_id == event_id)
+        row = await _one(self.session, query)
+        return to_webhook_event(row) if row else None

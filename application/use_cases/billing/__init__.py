@@ -1,0 +1,1 @@
+"""Billing use cases: plans, orders, and credits granted exactly once per paid order."""

@@ -1,0 +1,85 @@
+"""ReconcileOrders: webhooks get lost. Orders still `created` after a while are checked with the gateway."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from application.ports.clock import Clock
+from application.ports.payment_gateway import GatewayPayment, PaymentGateway
+from application.use_cases.billing.capture_credits import CaptureCredits, Captured, CapturePayment
+from application.use_cases.common import UowFactory
+from domain.errors import GatewayFailed
+from domain.orders import Order, PaymentSource
+
+log = logging.getLogger(__name__)
+
+CAPTURED = "captured"
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    checked: int = 0
+    captured: int = 0
+    abandoned: int = 0
+    unreachable: int = 0
+
+
+class ReconcileOrders:
+    def __init__(
+        self,
+        uow: UowFactory,
+        gateway: PaymentGateway,
+        capture: CaptureCredits,
+        clock: Clock,
+        reconcile_after: timedelta,
+        abandon_after: timedelta,
+        batch: int = 100,
+    ) -> None:
+        self.uow = uow
+        self.gateway = gateway
+        self.capture = capture
+        self.clock = clock
+        self.reconcile_after = reconcile_after
+        self.abandon_after = abandon_after
+        self.batch = batch
+
+    async def __call__(self) -> Reconciled:
+        """Captures paid orders through CaptureCredits; marks those abandoned past the longer age `failed`."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            pending = await uow.orders.pending(self.gateway.name, now - self.reconcile_after, self.batch)
+        captured = abandoned = unreachable = 0
+        for order in pending:
+            try:
+                payments = await self.gateway.fetch_order_payments(order.gateway_order_id)
+            except GatewayFailed as exc:
+                unreachable += 1
+                log.warning("reconciling order %s: the gateway failed (%s); trying next time", order.id, exc.detail)
+                continue
+            if await self._capture_any(order, [p for p in payments if p.status == CAPTURED]):
+                captured += 1
+            elif order.created_at < now - self.abandon_after and await self._abandon(order):
+                abandoned += 1
+        if captured or abandoned:
+            log.info("reconciliation: %d orders captured, %d abandoned", captured, abandoned)
+        return Reconciled(len(pending), captured, abandoned, unreachable)
+
+    async def _capture_any(self, order: Order, payments: list[GatewayPayment]) -> bool:
+        for payment in payments:
+            found = CapturePayment(
+                order.id, payment.payment_id, payment.amount, payment.currency, PaymentSource.RECONCILE
+            )
+            result = await self.capture(found)
+            if result.outcome in (Captured.GRANTED, Captured.ALREADY_PAID):
+                return True
+        return False
+
+    async def _abandon(self, order: Order) -> bool:
+        async with self.uow() as uow:
+            failed = await uow.orders.mark_failed(order.id, self.clock.now())
+            await uow.commit()
+        if failed:
+            log.info("order %s abandoned: no payment after %s", order.id, self.abandon_after)
+        return failed is not None

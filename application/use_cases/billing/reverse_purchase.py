@@ -1,0 +1,104 @@
+"""ReversePurchase: a refund takes back credits in proportion, never below a zero balance, recording any shortfall."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from application.ports.clock import Clock, IdGenerator
+from application.ports.payment_gateway import RefundProcessed
+from application.ports.unit_of_work import UnitOfWork
+from domain.credits import Reason
+from domain.errors import InsufficientCredits
+from domain.orders import Order, OrderStatus, Payment, PaymentKind, PaymentSource, reversed_so_far
+
+log = logging.getLogger(__name__)
+
+# A concurrent spend can lower the balance between reading it and taking from it; then read it again.
+TAKE_ATTEMPTS = 3
+
+
+class Reversal(StrEnum):
+    REVERSED = "reversed"
+    ALREADY_RECORDED = "already_recorded"
+    MISMATCH = "mismatch"
+    NOT_PAID = "not_paid"
+
+
+@dataclass(frozen=True)
+class ReversalResult:
+    outcome: Reversal
+    reversed: int = 0
+    shortfall: int = 0
+
+
+class ReversePurchase:
+    def __init__(self, clock: Clock, ids: IdGenerator) -> None:
+        self.clock = clock
+        self.ids = ids
+
+    async def within(self, uow: UnitOfWork, order: Order, refund: RefundProcessed) -> ReversalResult:
+        """Inside the caller's transaction; the refund id is recorded once (a unique rule settles a race)."""
+        if await uow.payments.recorded(PaymentKind.REFUNDED, refund.refund_id):
+            return ReversalResult(Reversal.ALREADY_RECORDED)
+        if refund.currency.upper() != order.currency:
+            if not await uow.payments.recorded(PaymentKind.MISMATCHED, refund.refund_id):
+                mismatch = self._row(order, refund, PaymentKind.MISMATCHED, detail="refund in another currency")
+                await uow.payments.add(mismatch)
+            return ReversalResult(Reversal.MISMATCH)
+        if order.status is not OrderStatus.PAID:
+            # Nothing was granted (an auto-refund of a payment never captured): record it, take nothing.
+            await uow.payments.add(self._row(order, refund, PaymentKind.REFUNDED, detail="the order was not paid"))
+            return ReversalResult(Reversal.NOT_PAID)
+        refunded, reversed_before = reversed_so_far(await uow.payments.for_order(order.id))
+        due = order.credits_to_reverse(refunded + refund.amount, reversed_before)
+        taken = await self._take(uow, order.user_id, due, order.id, self.clock.now())
+        detail = None
+        if taken < due:
+            detail = f"{due - taken} credits could not be reversed: the balance would go below zero"
+        await uow.payments.add(
+            self._row(order, refund, PaymentKind.REFUNDED, credits=-taken, shortfall=due - taken, detail=detail)
+        )
+        if taken < due:
+            log.warning("refund %s on order %s: %d of %d credits reversed", refund.refund_id, order.id, taken, due)
+        return ReversalResult(Reversal.REVERSED, taken, due - taken)
+
+    async def _take(self, uow: UnitOfWork, user_id: UUID, due: int, order_id: UUID, now: datetime) -> int:
+        for _ in range(TAKE_ATTEMPTS):
+            take = min(due, await uow.credits.balance(user_id))
+            if take <= 0:
+                return 0
+            try:
+                await uow.credits.grant(
+                    user_id, -take, Reason.PURCHASE_REVERSAL, self.ids.new(), now, order_id=order_id
+                )
+            except InsufficientCredits:
+                continue
+            return take
+        return 0
+
+    def _row(
+        self,
+        order: Order,
+        refund: RefundProcessed,
+        kind: PaymentKind,
+        credits: int = 0,
+        shortfall: int = 0,
+        detail: str | None = None,
+    ) -> Payment:
+        return Payment(
+            id=self.ids.new(),
+            order_id=order.id,
+            kind=kind,
+            gateway_payment_id=refund.refund_id,
+            amount=refund.amount,
+            currency=refund.currency,
+            source=PaymentSource.WEBHOOK,
+            created_at=self.clock.now(),
+            credits=credits,
+            shortfall=shortfall,
+            detail=detail,
+        )

@@ -1,0 +1,241 @@
+"""Accept throughput: authenticated `POST /api/v1/tasks` with a 1024×768 JPEG of about 150 KB.
+
+For each stack (`pixelmill serve` embedded; the production stack on PostgreSQL + Redis with 1 and with 2 API
+processes, no worker running, so only acceptance is measured) and each concurrency, a bounded number of
+uploads: accepted/s, p50/p95/p99 latency, errors, API CPU per accepted upload (utime+stime of the API
+processes from /proc) and the API's peak RSS during the highest concurrency (VmHWM, reset just before it).
+
+Embedded mode has no separate worker: the in-process worker processes what is accepted. There each level is
+followed by draining the queue, and the CPU per upload is acceptance *plus* processing.
+
+    .venv/bin/python bench/accept.py                       # the full run (~3 minutes)
+    .venv/bin/python bench/accept.py --stacks production --apis 1 --concurrency 32 --count 3000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common  # noqa: E402
+from bench.common import Api, BenchError, Connection, Stack, User  # noqa: E402
+
+GOAL = {"req_s": 470.0, "p99_ms": 100.0, "cpu_ms": 2.0}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stacks", default="embedded,production", help="embedded, production or both (comma list)")
+    parser.add_argument("--apis", default="1,2", help="API process counts to run on the production stack")
+    parser.add_argument("--concurrency", default="1,8,32,128", help="concurrency levels, in order")
+    parser.add_argument("--count", type=int, default=3000, help="uploads per level (default 3000)")
+    parser.add_argument("--count-c1", type=int, default=500, help="uploads at concurrency 1 (default 500)")
+    parser.add_argument("--warmup", type=int, default=200, help="uploads before the first level, not counted")
+    parser.add_argument("--users", type=int, default=16, help="users the connections are spread over (default 16)")
+    parser.add_argument("--image-kb", type=int, default=150, help="JPEG size to aim for (default 150 KB)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds before one request is an error")
+    parser.add_argument("--level-seconds", type=float, default=120.0, help="a level stops issuing after this")
+    parser.add_argument("--max-seconds", type=float, default=1200.0, help="the whole run's bound")
+    parser.add_argument("--json-out", help="also write the JSON to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the run's directory (logs) for a look")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="an extra environment variable for the Pixelmill processes (repeatable)")
+    parser.add_argument("--profile", metavar="DIR", help="record each level's API processes with py-spy into DIR")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    stacks = [kind.strip() for kind in args.stacks.split(",") if kind.strip()]
+    levels = [int(level) for level in args.concurrency.split(",")]
+    api_counts = [int(count) for count in args.apis.split(",")]
+    configs = [(kind, apis) for kind in stacks for apis in ([1] if kind == "embedded" else api_counts)]
+    info = common.machine(postgres="production" in stacks, redis="production" in stacks)
+    common.print_machine(info)
+    image = common.photo_jpeg(1024, 768, seed=7, target_bytes=args.image_kb * 1000)
+    print(f"image: 1024×768 JPEG, {len(image):,} bytes; {args.users} users; default pipeline", flush=True)
+
+    rows: list[dict[str, Any]] = []
+    with common.guarded(args.max_seconds):
+        common.use_uvloop()
+        for kind, apis in configs:
+            rows += run_config(kind, apis, levels, image, args)
+    print()
+    columns = ["stack", "apis", "c", "n", "ok", "errors", "req_s", "p50_ms", "p95_ms", "p99_ms", "max_ms",
+               "api_cpu_ms", "client_cpu_ms", "peak_rss_mib"]  # fmt: skip
+    print(common.table(rows, columns))
+    verdicts = goals(rows)
+    for line in verdicts:
+        print(line)
+    common.emit_json(
+        "accept",
+        {"machine": info, "image_bytes": len(image), "users": args.users, "rows": rows, "goals": verdicts},
+        args.json_out,
+    )
+    return 0
+
+
+def run_config(kind: str, api_count: int, levels: list[int], image: bytes, args: argparse.Namespace) -> list[dict[str, Any]]:
+    label = f"{kind} ×{api_count}"
+    print(f"\n== {label}: starting", flush=True)
+    total = args.warmup + sum(args.count_c1 if level == 1 else args.count for level in levels)
+    with common.stack(kind, common.parse_env(args.env), keep=args.keep) as deployment:
+        apis = [deployment.serve() for _ in range(api_count)]
+        users = common.new_users(deployment, apis[0], args.users, credits=math.ceil(total / args.users) + 10)
+        content_type, body = common.multipart(
+            {"title": "bench upload"}, {"image": ("photo.jpg", "image/jpeg", image)}
+        )
+        requests = {
+            (api.port, index): common.raw_request(
+                "POST", f"{api.url}/api/v1/tasks", body,
+                {"Authorization": f"Bearer {user.token}", "Content-Type": content_type},
+            )  # fmt: skip
+            for api in apis
+            for index, user in enumerate(users)
+        }
+        if args.warmup:
+            asyncio.run(load(apis, users, requests, min(8, max(levels)), args.warmup, args))
+            drain(deployment)
+        rows = []
+        for level in levels:
+            count = args.count_c1 if level == 1 else args.count
+            peak = level == max(levels)
+            pids = [api.child.pid for api in apis]
+            reset = all(common.reset_peak_rss(pid) for pid in pids) if peak else False
+            cpu_before = sum(common.cpu_seconds(pid) for pid in pids)
+            client_before = time.process_time()
+            with common.profiling(pids, args.profile, f"accept-{kind}-{api_count}api-c{level}"):
+                result = asyncio.run(load(apis, users, requests, level, count, args))
+            client_cpu = time.process_time() - client_before
+            drained = drain(deployment)
+            cpu = sum(common.cpu_seconds(pid) for pid in pids) - cpu_before
+            ok = result["ok"]
+            row = {
+                "stack": kind,
+                "apis": api_count,
+                "c": level,
+                "n": result["sent"],
+                "ok": ok,
+                "errors": sum(result["errors"].values()),
+                "error_kinds": dict(result["errors"]),
+                "req_s": round(ok / result["seconds"], 1) if result["seconds"] else None,
+                **result["latency"],
+                "api_cpu_ms": round(cpu * 1000 / ok, 2) if ok else None,
+                "client_cpu_ms": round(client_cpu * 1000 / max(1, result["sent"]), 2),
+                "seconds": round(result["seconds"], 2),
+                "drain_seconds": drained,
+                "peak_rss_mib": max(common.mib(common.status_kib(pid, "VmHWM")) or 0 for pid in pids) if peak else None,
+                "peak_rss_reset": reset if peak else None,
+            }
+            if kind == "embedded":
+                row["note"] = "api_cpu_ms includes processing by the in-process worker"
+            rows.append(row)
+            print(
+                f"{label} c={level}: {row['req_s']} req/s, p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, "
+                f"{row['errors']} errors, {row['api_cpu_ms']} ms API CPU/upload",
+                flush=True,
+            )
+        check_ledger(deployment)
+        return rows
+
+
+async def load(
+    apis: list[Api], users: list[User], requests: dict[tuple[int, int], bytes], concurrency: int, count: int,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """`count` uploads over `concurrency` keep-alive connections spread round-robin over APIs and users."""
+    remaining = count
+    sent = 0
+    latencies: list[float] = []
+    errors: Counter[str] = Counter()
+    gate = asyncio.Event()
+    deadline = 0.0
+
+    async def connection(index: int) -> None:
+        nonlocal remaining, sent
+        api = apis[index % len(apis)]
+        request = requests[(api.port, index % len(users))]
+        conn = Connection("127.0.0.1", api.port)
+        await conn.open()
+        await gate.wait()
+        try:
+            while remaining > 0 and time.perf_counter() < deadline:
+                remaining -= 1
+                sent += 1
+                started = time.perf_counter()
+                try:
+                    status, body = await conn.send(request, args.timeout)
+                except (OSError, asyncio.IncompleteReadError, TimeoutError) as exc:
+                    errors[type(exc).__name__] += 1
+                    continue
+                if status == 202:
+                    latencies.append(time.perf_counter() - started)
+                else:
+                    errors[str(status)] += 1
+        finally:
+            conn.close()
+
+    workers = [asyncio.create_task(connection(index)) for index in range(concurrency)]
+    await asyncio.sleep(0.05)  # every connection opens before the clock starts
+    began = time.perf_counter()
+    deadline = began + args.level_seconds
+    gate.set()
+    await asyncio.gather(*workers)
+    seconds = time.perf_counter() - began
+    return {"sent": sent, "ok": len(latencies), "errors": errors, "seconds": seconds,
+            "latency": common.latency_summary(latencies)}  # fmt: skip
+
+
+def drain(deployment: Stack, bound: float = 600.0) -> float | None:
+    """Embedded mode: wait until the in-process worker has finished what was accepted. Seconds waited."""
+    if deployment.kind != "embedded":
+        return None
+    began = time.monotonic()
+    while deployment.sql("SELECT count(*) FROM tasks WHERE status IN ('queued', 'processing')")[0][0]:
+        if time.monotonic() - began > bound:
+            raise BenchError(f"the embedded worker did not drain the queue within {bound:.0f} s")
+        time.sleep(0.2)
+    return round(time.monotonic() - began, 2)
+
+
+def check_ledger(deployment: Stack) -> None:
+    """Every accepted upload charged exactly once: balance == sum(ledger) and one charge per task."""
+    tasks = deployment.sql("SELECT count(*) FROM tasks")[0][0]
+    charges = deployment.sql("SELECT count(*) FROM credit_ledger WHERE reason = 'task_charge'")[0][0]
+    mismatched = deployment.sql(
+        "SELECT count(*) FROM users u WHERE u.credits <> (SELECT coalesce(sum(delta), 0) FROM credit_ledger l "
+        "WHERE l.user_id = u.id)"
+    )[0][0]
+    if tasks != charges or mismatched:
+        raise BenchError(f"ledger mismatch: {tasks} tasks, {charges} charges, {mismatched} users off their ledger")
+
+
+def goals(rows: list[dict[str, Any]]) -> list[str]:
+    """The issue's goals for one production API process, each met or missed."""
+    out = []
+    one = {row["c"]: row for row in rows if row["stack"] == "production" and row["apis"] == 1}
+    if 32 in one:
+        row = one[32]
+        out.append(_verdict("accepted/s at c=32 (1 API)", row["req_s"], ">=", GOAL["req_s"]))
+        out.append(_verdict("p99 at c=32 (1 API), ms", row["p99_ms"], "<", GOAL["p99_ms"]))
+        out.append(_verdict("API CPU per upload at c=32, ms", row["api_cpu_ms"], "<=", GOAL["cpu_ms"]))
+    if 128 in one:
+        out.append(_verdict("errors at c=128 (1 API)", one[128]["errors"], "<=", 0))
+    return out
+
+
+def _verdict(name: str, value: float | None, op: str, goal: float) -> str:
+    met = value is not None and {">=": value >= goal, "<": value < goal, "<=": value <= goal}[op]
+    return f"goal {'MET ' if met else 'MISSED'}: {name} = {value} (goal {op} {goal:g})"
+
+
+if __name__ == "__main__":
+    common.run_main(main)

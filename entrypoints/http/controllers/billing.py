@@ -1,0 +1,96 @@
+"""Billing routes: plans, orders, checkout verification and the Razorpay webhook."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from application.use_cases.billing.create_order import CreateOrder
+from application.use_cases.billing.handle_webhook import HandleWebhook, WebhookDelivery
+from application.use_cases.billing.plans import ListPlans
+from application.use_cases.billing.read_orders import GetOrder, ListOrders
+from application.use_cases.billing.verify_checkout import VerifyCheckout, VerifyCheckoutCommand
+from entrypoints.http.auth import PUBLIC
+from entrypoints.http.controllers.credits import Cursor, Limit
+from entrypoints.http.dependencies import USER_ID, use_cases
+from entrypoints.http.schemas.billing import (
+    OrderBody,
+    OrderOut,
+    OrderPage,
+    PlacedOrderOut,
+    PlanOut,
+    VerifyBody,
+    WebhookAck,
+)
+
+
+class PlansController(Controller):
+    path = "/plans"
+    tags = ["billing"]
+    dependencies = use_cases("list_plans")
+
+    @get("/", opt={PUBLIC: True}, summary="Credit plans for sale (no auth)")
+    async def plans(self, list_plans: ListPlans) -> list[PlanOut]:
+        """Active plans, cheapest first; prices in minor units (paise)."""
+        return [PlanOut.of(plan) for plan in await list_plans()]
+
+
+class OrdersController(Controller):
+    path = "/orders"
+    tags = ["billing"]
+    dependencies = {**use_cases("create_order", "list_orders", "get_order", "verify_checkout"), **USER_ID}
+
+    @post("/", status_code=HTTP_201_CREATED, summary="Order a plan")
+    async def create(
+        self, request: Request[Any, Any, Any], data: OrderBody, create_order: CreateOrder, user_id: UUID
+    ) -> PlacedOrderOut:
+        """A `created` order plus `checkout`: what the client needs to open the gateway's checkout."""
+        placed = await create_order(user_id, data.plan_id)
+        checkout = placed.checkout.to_dict()
+        if isinstance(url := checkout.get("checkout_url"), str) and url.startswith("/"):
+            checkout["checkout_url"] = str(request.base_url).rstrip("/") + url
+        return PlacedOrderOut.placed(placed, checkout)
+
+    @get("/", summary="List orders, newest first")
+    async def list(self, list_orders: ListOrders, user_id: UUID, limit: Limit = 20, cursor: Cursor = None) -> OrderPage:
+        """The user's orders."""
+        return OrderPage.of(await list_orders(user_id, limit, cursor))
+
+    @get("/{order_id:uuid}", summary="One order")
+    async def read(self, order_id: UUID, get_order: GetOrder, user_id: UUID) -> OrderOut:
+        """The order and its status; another user's is 404."""
+        return OrderOut.of(await get_order(user_id, order_id))
+
+    @post("/{order_id:uuid}/verify", status_code=HTTP_200_OK, summary="Verify Checkout's signed payment result")
+    async def verify(
+        self, order_id: UUID, data: VerifyBody, verify_checkout: VerifyCheckout, user_id: UUID
+    ) -> OrderOut:
+        """The order, paid and credited (once); 400 for a wrong signature or another order's gateway id."""
+        command = VerifyCheckoutCommand(
+            user_id=user_id,
+            order_id=order_id,
+            gateway_order_id=data.razorpay_order_id,
+            payment_id=data.razorpay_payment_id,
+            signature=data.razorpay_signature,
+        )
+        return OrderOut.of(await verify_checkout(command))
+
+
+class WebhooksController(Controller):
+    path = "/webhooks"
+    tags = ["billing"]
+    dependencies = use_cases("handle_webhook")
+
+    @post("/razorpay", status_code=HTTP_200_OK, opt={PUBLIC: True}, summary="Razorpay webhook (no auth)")
+    async def razorpay(self, request: Request[Any, Any, Any], handle_webhook: HandleWebhook) -> WebhookAck:
+        """The raw event, signed in X-Razorpay-Signature; 400 and no change when the signature is wrong or missing."""
+        delivery = WebhookDelivery(
+            body=await request.body(),  # the raw bytes: the signature covers them exactly as sent
+            signature=request.headers.get("x-razorpay-signature"),
+            event_id=request.headers.get("x-razorpay-event-id"),
+        )
+        await handle_webhook(delivery)
+        return WebhookAck()

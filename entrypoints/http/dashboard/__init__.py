@@ -1,0 +1,1 @@
+"""The dashboard: server-rendered pages on a cookie session, beside the JSON API."""

@@ -1,0 +1,163 @@
+"""The upload form: its fields as the browser sends them, turned into the API's JSON fields and back.
+
+Operation rows arrive as `ops-<i>-op` plus `ops-<i>-<param>`; metadata rows as repeated `meta_key`/`meta_value`.
+The operations and their parameters are read off the domain's dataclasses, so the form follows the domain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar.datastructures import FormMultiDict
+
+from domain.errors import FieldError, ValidationFailed
+from domain.operations import MAX_SIDE, Operation
+
+LABELS = {
+    "resize": "Resize",
+    "thumbnail": "Thumbnail",
+    "grayscale": "Grayscale",
+    "rotate": "Rotate",
+    "flip": "Flip",
+    "blur": "Blur",
+    "sharpen": "Sharpen",
+    "format": "Convert format",
+}
+PARAM_LABELS = {
+    "width": "Width (px)",
+    "height": "Height (px)",
+    "fit": "Fit",
+    "size": "Longest side (px)",
+    "degrees": "Degrees, counter-clockwise",
+    "direction": "Direction",
+    "radius": "Radius (0–50)",
+    "format": "Format",
+    "quality": "Quality (1–100)",
+}
+# Hints for the browser's own checks and starting values of a new row; the domain decides what is valid.
+LIMITS = {
+    "width": (1, MAX_SIDE),
+    "height": (1, MAX_SIDE),
+    "size": (1, MAX_SIDE),
+    "degrees": (-360, 360),
+    "radius": (0, 50),
+    "quality": (1, 100),
+}
+STARTING_VALUES = {"width": "1024", "height": "1024", "size": "256", "degrees": "90", "radius": "2", "format": "webp"}
+_ROW = re.compile(r"^ops-(\d+)-op$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # "int", "number" or "choice"
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    used_by: tuple[str, ...] = ()  # the operations that take it
+
+    @property
+    def label(self) -> str:
+        return PARAM_LABELS.get(self.name, self.name)
+
+    @property
+    def limits(self) -> tuple[int | str, int | str]:
+        return LIMITS.get(self.name, ("", ""))
+
+    @property
+    def start(self) -> str:
+        """The value a new row starts with."""
+        if self.name in STARTING_VALUES:
+            return STARTING_VALUES[self.name]
+        if self.default is not None:
+            return str(self.default)
+        return self.choices[0] if self.choices else ""
+
+
+@dataclass(frozen=True)
+class OperationSpec:
+    name: str
+    params: tuple[Param, ...]
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.name, self.name)
+
+
+def _param(f: dataclasses.Field[Any], hint: Any) -> Param:
+    default = None if f.default is dataclasses.MISSING else f.default
+    if typing.get_origin(hint) is typing.Literal:
+        return Param(f.name, "choice", typing.get_args(hint), default)
+    return Param(f.name, "int" if hint is int else "number", (), default)
+
+
+def _spec(cls: type) -> OperationSpec:
+    hints = typing.get_type_hints(cls)
+    params = tuple(_param(f, hints[f.name]) for f in dataclasses.fields(cls) if f.name != "op")
+    return OperationSpec(next(f.default for f in dataclasses.fields(cls) if f.name == "op"), params)  # type: ignore[arg-type]
+
+
+OPERATIONS: dict[str, OperationSpec] = {spec.name: spec for spec in map(_spec, typing.get_args(Operation))}
+ALL_PARAMS: tuple[Param, ...] = tuple(
+    dataclasses.replace(param, used_by=tuple(s.name for s in OPERATIONS.values() if param in s.params))
+    for param in {p.name: p for spec in OPERATIONS.values() for p in spec.params}.values()
+)
+
+
+@dataclass
+class UploadForm:
+    """What the user typed, kept to fill the form again after an error (a file input cannot be refilled)."""
+
+    title: str = ""
+    metadata: list[tuple[str, str]] = field(default_factory=list)
+    operations: list[dict[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, form: FormMultiDict) -> UploadForm:
+        keys, values = form.getall("meta_key", []), form.getall("meta_value", [])
+        metadata = [(str(k).strip(), str(v)) for k, v in zip(keys, values, strict=False) if str(k).strip() or str(v)]
+        rows = sorted(int(match[1]) for key in form if (match := _ROW.match(key)))
+        operations = [
+            {name.removeprefix(f"ops-{i}-"): str(value) for name, value in form.items() if name.startswith(f"ops-{i}-")}
+            for i in rows
+        ]
+        return cls(str(form.get("title", "")), metadata, operations)
+
+    def metadata_json(self) -> str | None:
+        """A JSON object of the rows; raises ValidationFailed for a value without a key or a key given twice."""
+        if not self.metadata:
+            return None
+        keys = [key for key, _ in self.metadata]
+        if "" in keys:
+            raise ValidationFailed(FieldError("metadata", "every value needs a key"))
+        if twice := sorted({key for key in keys if keys.count(key) > 1}):
+            raise ValidationFailed(FieldError("metadata", f"each key once: {', '.join(twice)} appears twice"))
+        return json.dumps(dict(self.metadata))
+
+    def operations_json(self) -> str | None:
+        return json.dumps([_operation(row) for row in self.operations]) if self.operations else None
+
+
+def _operation(row: dict[str, str]) -> dict[str, Any]:
+    spec = OPERATIONS.get(row.get("op", ""))
+    if spec is None:
+        return {"op": row.get("op", "")}  # the domain names it unknown
+    values = {p.name: _typed(p, row[p.name]) for p in spec.params if row.get(p.name, "").strip()}
+    return {"op": spec.name, **values}
+
+
+def _typed(param: Param, raw: str) -> Any:
+    """Numbers as numbers; anything unparsable goes through as text, and the domain says what is wrong with it."""
+    text = raw.strip()
+    try:
+        if param.kind == "int":
+            return int(text)
+        if param.kind == "number":
+            return float(text)
+    except ValueError:
+        return text
+    return text

@@ -1,0 +1,54 @@
+"""The dashboard's routers: pages on the cookie session with CSRF-checked forms, and its static assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Router
+from litestar.di import Provide
+from litestar.middleware.base import DefineMiddleware
+from litestar.static_files import create_static_files_router
+
+from entrypoints.http.dashboard.controllers.account import AccountController
+from entrypoints.http.dashboard.controllers.billing import BuyController
+from entrypoints.http.dashboard.controllers.home import HomeController
+from entrypoints.http.dashboard.controllers.ledger import LedgerController
+from entrypoints.http.dashboard.controllers.tasks import TaskEventsController, TaskPagesController
+from entrypoints.http.dashboard.csrf import verify_csrf
+from entrypoints.http.dashboard.errors import EXCEPTION_PAGES
+from entrypoints.http.dashboard.session import DashboardSession, Refresher, session_required
+from entrypoints.http.dashboard.views import provide_viewer
+from entrypoints.http.rate_limits import rate_limit_middleware
+from entrypoints.settings import Settings
+
+STATIC = Path(__file__).parent / "static"
+ASSETS_PATH = "/assets"
+
+
+def dashboard_routers(settings: Settings) -> list[Router]:
+    refresher = Refresher()  # one per app: every route's middleware shares its memory of recent rotations
+    common: dict[str, Any] = {
+        "path": "/",
+        "middleware": [DefineMiddleware(DashboardSession, refresher=refresher), *rate_limit_middleware(settings)],
+        "before_request": verify_csrf,
+        "exception_handlers": EXCEPTION_PAGES,
+        "dependencies": {"viewer": Provide(provide_viewer)},
+        "include_in_schema": False,
+    }
+    return [
+        Router(route_handlers=[AccountController], **common),
+        Router(
+            route_handlers=[TaskPagesController, TaskEventsController, LedgerController, BuyController],
+            guards=[session_required],
+            **common,
+        ),
+        # Only the upload form takes a large body; the limit is enforced while streaming.
+        Router(
+            route_handlers=[HomeController],
+            guards=[session_required],
+            request_max_body_size=settings.max_upload_bytes,
+            **common,
+        ),
+        create_static_files_router(path=ASSETS_PATH, directories=[STATIC], include_in_schema=False),
+    ]

@@ -1,0 +1,133 @@
+"""Rendering dashboard pages: the template set, its filters, and the context every page shares."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from jinja2 import Environment, FileSystemLoader
+from litestar import MediaType, Request
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.response import Redirect, Template
+from litestar.template import TemplateConfig
+
+from domain.errors import Unauthenticated
+from domain.users import User
+from entrypoints.http.dashboard.csrf import token_for
+from entrypoints.http.dashboard.session import LoginRequired
+
+TEMPLATES = Path(__file__).parent / "templates"
+NO_STORE = {"Cache-Control": "no-store"}  # balances and statuses change: never show a stale page from a cache
+
+REASONS = {
+    "signup_bonus": "Sign-up bonus",
+    "task_charge": "Task charge",
+    "task_refund": "Refund of a failed task",
+    "purchase": "Purchase",
+    "purchase_reversal": "Purchase refunded",
+    "admin_grant": "Granted by an administrator",
+}
+# Fixed messages chosen by a query parameter: nothing from the URL is ever shown as text.
+NOTICES = {
+    "welcome": "Welcome to Pixelmill! Your sign-up bonus is in your balance.",
+    "deleted": "The task and its images were deleted.",
+    "paid": "Payment received: the credits are in your balance.",
+    "pending": "We are waiting for the payment gateway to confirm your payment.",
+    "cancelled": "The payment was cancelled; nothing was charged.",
+    "no-credits": "You have no credits left. Buy some to process more images.",
+    "logged-out": "You are logged out.",
+}
+CURRENCY_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def money(amount: int, currency: str) -> str:
+    """Minor units as a price: 49900 INR is ₹499.00."""
+    sign = "-" if amount < 0 else ""
+    whole, cents = divmod(abs(amount), 100)
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    return f"{sign}{symbol}{whole:,}.{cents:02d}" if symbol else f"{sign}{whole:,}.{cents:02d} {currency.upper()}"
+
+
+def filesize(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB"):
+        if value < 1024:
+            return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"
+
+
+def when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+
+
+def describe(op: dict[str, Any]) -> str:
+    """One operation in words."""
+    name = op.get("op")
+    if name == "resize":
+        return f"Resize to {op['width']}×{op['height']} ({op.get('fit', 'contain')})"
+    if name == "thumbnail":
+        return f"Thumbnail, longest side {op['size']} px"
+    if name == "rotate":
+        return f"Rotate {op['degrees']}° counter-clockwise"
+    if name == "flip":
+        return f"Flip {op['direction']}"
+    if name == "blur":
+        return f"Blur, radius {op['radius']:g}"
+    if name == "format":
+        quality = "" if op["format"] == "png" else f", quality {op.get('quality', 85)}"
+        return f"Convert to {str(op['format']).upper()}{quality}"
+    return str(name).capitalize()
+
+
+def _environment() -> Environment:
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    environment.filters.update(
+        money=money, filesize=filesize, when=when, describe=describe, reason=lambda r: REASONS.get(str(r), str(r))
+    )
+    return environment
+
+
+_ENVIRONMENT = _environment()  # one for every app of the process: templates compile once
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(_ENVIRONMENT))
+
+
+def page(request: Request[Any, Any, Any], name: str, viewer: User | None = None, status_code: int = 200, **context: Any) -> Template:
+    """A page with what the layout needs: the viewer (balance in the header), the CSRF token, the notice."""
+    notice = NOTICES.get(request.query_params.get("notice", ""))
+    return Template(
+        template_name=name,
+        context={"viewer": viewer, "csrf": token_for(request), "notice": notice, "path": request.url.path, **context},
+        status_code=status_code,
+        headers=NO_STORE,
+        media_type=MediaType.HTML,  # whatever the handler's return annotation makes Litestar guess
+    )
+
+
+def see_other(path: str) -> Redirect:
+    """After a form: the browser GETs the next page (303), so a reload never posts twice."""
+    return Redirect(path, status_code=303)
+
+
+def safe_next(raw: str | None) -> str:
+    """Only a path on this site: `//evil.example` and `https://…` would turn login into an open redirect."""
+    if raw and raw.startswith("/") and not raw.startswith(("//", "/\\")):
+        return raw
+    return "/"
+
+
+async def provide_viewer(request: Request[Any, Any, Any], state: State) -> User:
+    """Dependency: the logged-in user, read fresh so the balance in the header is always current."""
+    user_id: UUID | None = request.scope.get("user")
+    if user_id is None:
+        raise LoginRequired("log in to see this page")
+    try:
+        return await state.container.get_me()(user_id)  # type: ignore[no-any-return]
+    except Unauthenticated:
+        raise LoginRequired("the account no longer exists") from None
