@@ -21,7 +21,7 @@ Shoot = Callable[[str], None]
 def big_photo(path: Path) -> Path:
     """Large enough that rotating and blurring it takes the worker a second or two: long enough to watch."""
     out = io.BytesIO()
-    Image.linear_gradient("L").resize((3000, 2000)).convert("RGB").save(out, "JPEG", quality=80)
+    Image.linear_gradient("L").resize((4000, 3000)).convert("RGB").save(out, "JPEG", quality=80)
     path.write_bytes(out.getvalue())
     return path
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.params import HeaderParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from application.use_cases.billing.create_order import CreateOrder
@@ -25,6 +26,14 @@ from entrypoints.http.schemas.billing import (
     VerifyBody,
     WebhookAck,
 )
+
+
+Signature = Annotated[
+    str | None, HeaderParameter(name="X-Razorpay-Signature", required=False, description="HMAC-SHA256 of the raw body")
+]
+EventId = Annotated[
+    str | None, HeaderParameter(name="X-Razorpay-Event-Id", required=False, description="The event's unique id")
+]
 
 
 class PlansController(Controller):
@@ -85,12 +94,14 @@ class WebhooksController(Controller):
     dependencies = use_cases("handle_webhook")
 
     @post("/razorpay", status_code=HTTP_200_OK, opt={PUBLIC: True}, summary="Razorpay webhook (no auth)")
-    async def razorpay(self, request: Request[Any, Any, Any], handle_webhook: HandleWebhook) -> WebhookAck:
+    async def razorpay(
+        self,
+        request: Request[Any, Any, Any],
+        handle_webhook: HandleWebhook,
+        signature: Signature = None,
+        event_id: EventId = None,
+    ) -> WebhookAck:
         """The raw event, signed in X-Razorpay-Signature; 400 and no change when the signature is wrong or missing."""
-        delivery = WebhookDelivery(
-            body=await request.body(),  # the raw bytes: the signature covers them exactly as sent
-            signature=request.headers.get("x-razorpay-signature"),
-            event_id=request.headers.get("x-razorpay-event-id"),
-        )
-        await handle_webhook(delivery)
+        body = await request.body()  # the raw bytes: the signature covers them exactly as sent
+        await handle_webhook(WebhookDelivery(body, signature, event_id))
         return WebhookAck()
