@@ -88,7 +88,7 @@ def run_config(kind: str, api_count: int, levels: list[int], image: bytes, args:
     print(f"\n== {label}: starting", flush=True)
     total = args.warmup + sum(args.count_c1 if level == 1 else args.count for level in levels)
     with common.stack(kind, common.parse_env(args.env), keep=args.keep) as deployment:
-        apis = [deployment.serve() for _ in range(api_count)]
+        apis = deployment.serve_many(api_count)
         users = common.new_users(deployment, apis[0], args.users, credits=math.ceil(total / args.users) + 10)
         content_type, body = common.multipart(
             {"title": "bench upload"}, {"image": ("photo.jpg", "image/jpeg", image)}

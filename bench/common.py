@@ -324,7 +324,8 @@ def guarded(max_seconds: float) -> Iterator[None]:
     def overrun(_signum: int, _frame: object) -> None:
         raise TimeoutError(f"the benchmark ran over its {max_seconds:.0f} s bound")
 
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    # SIGINT too: a shell starts a background job with it ignored, and `kill -INT` must still stop the run cleanly.
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     previous[signal.SIGALRM] = signal.signal(signal.SIGALRM, overrun)
     signal.alarm(int(max_seconds) + 60)
     atexit.register(stop_all, 2.0)
@@ -335,6 +336,14 @@ def guarded(max_seconds: float) -> Iterator[None]:
         stop_all()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def child_signals() -> None:
+    """In a forked helper (a multiprocessing pool): the parent handles Ctrl-C and SIGTERM and ends the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
 
 def run_main(main: Any) -> None:
@@ -407,6 +416,12 @@ class Stack:
     queue_name: str | None = None
     apis: list[Api] = field(default_factory=list)
     workers: list[Child] = field(default_factory=list)
+    _connection: Any = None
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     @property
     def database_url(self) -> str:
@@ -414,36 +429,55 @@ class Stack:
 
     def pixelmill(self, *args: str, timeout: float = 120.0) -> str:
         """A one-shot command (migrate, credits grant); its error output on failure."""
-        done = subprocess.run(
-            [str(PIXELMILL), *args], cwd=self.root, env=self.env, capture_output=True, text=True, timeout=timeout
-        )
-        if done.returncode != 0:
-            raise BenchError(f"pixelmill {' '.join(args)} failed: {done.stderr.strip() or done.stdout.strip()}")
-        return done.stdout
+        return self.pixelmill_all([list(args)], timeout)[0]
+
+    def pixelmill_all(self, commands: Sequence[Sequence[str]], timeout: float = 120.0) -> list[str]:
+        """One-shot commands run side by side (each is mostly Python start-up); their outputs."""
+        children = [
+            start(f"cli-{uuid4().hex[:8]}", [str(PIXELMILL), *args], cwd=self.root, env=self.env, log_dir=self.root)
+            for args in commands
+        ]
+        outputs = []
+        for args, child in zip(commands, children, strict=True):
+            try:
+                code = child.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                raise BenchError(f"pixelmill {' '.join(args)} did not finish within {timeout:.0f} s") from None
+            output = child.log.read_text(errors="replace").strip()
+            if code != 0:
+                raise BenchError(f"pixelmill {' '.join(args)} failed: {output}")
+            outputs.append(output)
+        return outputs
 
     def serve(self, timeout: float = 60.0) -> Api:
         """One more `pixelmill serve` on a free port, once /health/ready answers 200."""
+        return self.serve_many(1, timeout)[0]
+
+    def serve_many(self, count: int, timeout: float = 60.0) -> list[Api]:
+        """`count` more `pixelmill serve` processes, started together, once each /health/ready answers 200."""
         import httpx
 
-        port = free_port()
-        child = start(
-            f"{self.kind}-api-{port}", [str(PIXELMILL), "serve", "--port", str(port)],
-            cwd=self.root, env=self.env, log_dir=self.root,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
+        apis = []
+        for _ in range(count):
+            port = free_port()
+            child = start(
+                f"{self.kind}-api-{port}", [str(PIXELMILL), "serve", "--port", str(port)],
+                cwd=self.root, env=self.env, log_dir=self.root,
+            )  # fmt: skip
+            apis.append(Api(child, f"http://127.0.0.1:{port}"))
         deadline = time.monotonic() + timeout
-        while True:
-            if not child.alive():
-                raise BenchError(f"pixelmill serve exited with {child.popen.returncode}:\n{child.tail()}")
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise BenchError(f"pixelmill serve is not ready after {timeout:.0f} s:\n{child.tail()}")
-            time.sleep(0.05)
-        api = Api(child, url)
-        self.apis.append(api)
-        return api
+        for api in apis:
+            while True:
+                if not api.child.alive():
+                    raise BenchError(f"pixelmill serve exited with {api.child.popen.returncode}:\n{api.child.tail()}")
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(f"{api.url}/health/ready", timeout=2).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise BenchError(f"pixelmill serve is not ready after {timeout:.0f} s:\n{api.child.tail()}")
+                time.sleep(0.05)
+        self.apis += apis
+        return apis
 
     def stop_apis(self) -> None:
         while self.apis:
@@ -469,8 +503,11 @@ class Stack:
         if self.kind == "production":
             import psycopg
 
-            with psycopg.connect(libpq_url(POSTGRES_URL), options=f"-csearch_path={self.schema}") as connection:
-                return list(connection.execute(query.replace("?", "%s"), params).fetchall())
+            if self._connection is None:  # one connection for the run: a connect costs PostgreSQL a fork
+                self._connection = psycopg.connect(
+                    libpq_url(POSTGRES_URL), options=f"-csearch_path={self.schema}", autocommit=True
+                )
+            return list(self._connection.execute(query.replace("?", "%s"), params).fetchall())  # type: ignore[arg-type]
         import sqlite3
 
         path = self.database_url.split("///", 1)[1]
@@ -495,6 +532,7 @@ def stack(kind: str, extra: dict[str, str] | None = None, keep: bool = False) ->
         "PIXELMILL_STORAGE_URL": f"file://{root / 'blobs'}",
     }
     schema = queue_name = None
+    deployment: Stack | None = None
     try:
         if kind == "embedded":
             env["PIXELMILL_DATABASE_URL"] = f"sqlite+aiosqlite:///{root / 'var' / 'pixelmill.db'}"
@@ -520,6 +558,8 @@ def stack(kind: str, extra: dict[str, str] | None = None, keep: bool = False) ->
         yield deployment
     finally:
         stop_all()
+        if deployment is not None:
+            deployment.close()
         if schema:
             with contextlib.suppress(Exception):
                 _postgres(f'DROP SCHEMA "{schema}" CASCADE')
@@ -564,17 +604,18 @@ def new_users(deployment: Stack, api: Api, count: int, credits: int) -> list[Use
     """Signed up over HTTP, given credits with `pixelmill credits grant`, logged in."""
     import httpx
 
+    emails = [f"bench-{uuid4().hex[:12]}@example.com" for _ in range(count)]
     users = []
     with httpx.Client(base_url=api.url, timeout=30) as http:
-        for _ in range(count):
-            email = f"bench-{uuid4().hex[:12]}@example.com"
-            body = {"email": email, "password": PASSWORD}
-            signed_up = http.post("/api/v1/auth/signup", json=body)
+        for email in emails:
+            signed_up = http.post("/api/v1/auth/signup", json={"email": email, "password": PASSWORD})
             if signed_up.status_code != 201:
                 raise BenchError(f"signup answered {signed_up.status_code}: {signed_up.text}")
-            if credits > 0:
-                deployment.pixelmill("credits", "grant", email, str(credits))
-            login = http.post("/api/v1/auth/login", json=body)
+        if credits > 0:
+            for batch in range(0, count, 4):  # a few at a time: each is a Python start-up
+                deployment.pixelmill_all([["credits", "grant", email, str(credits)] for email in emails[batch:batch + 4]])
+        for email in emails:
+            login = http.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
             if login.status_code != 200:
                 raise BenchError(f"login answered {login.status_code}: {login.text}")
             users.append(User(email, login.json()["access_token"]))
@@ -667,7 +708,7 @@ def use_uvloop() -> None:
 
 
 @contextlib.contextmanager
-def profiling(pids: Sequence[int], out_dir: str | None, name: str) -> Iterator[None]:
+def profiling(pids: Sequence[int], out_dir: str | None, name: str, settle: float = 0.5) -> Iterator[None]:
     """py-spy (GIL holders only, so what is shown is Python CPU; a developer's tool, not a dependency: `pip install py-spy`) records the processes meanwhile,
     as collapsed stacks (`<name>-<pid>.txt`, for flamegraph.pl or speedscope) with a summary of the hottest
     functions printed afterwards."""
@@ -687,7 +728,7 @@ def profiling(pids: Sequence[int], out_dir: str | None, name: str) -> Iterator[N
             cwd=Path.cwd(), env=dict(os.environ), log_dir=Path(out_dir),
         )  # fmt: skip
         recorders.append((recorder, out))
-    time.sleep(0.5)
+    time.sleep(settle)  # py-spy attaches
     try:
         yield
     finally:

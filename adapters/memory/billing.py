@@ -93,6 +93,13 @@ class MemoryOrderRepository:
             return None
         return dataclasses.replace(order)
 
+    async def lock_paid(self, order_id: UUID, now: datetime) -> Order | None:
+        order = self.state.orders.get(order_id)  # the unit of work's lock already serialises everything
+        if order is None or order.status is not OrderStatus.PAID:
+            return None
+        order.updated_at = now
+        return dataclasses.replace(order)
+
     async def pending(self, gateway: str, created_before: datetime, limit: int) -> list[Order]:
         found = [
             o

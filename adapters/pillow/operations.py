@@ -31,6 +31,22 @@ def shrink_box(operations: tuple[Operation, ...]) -> tuple[int, int] | None:
     return None
 
 
+def turns_gray(operations: tuple[Operation, ...]) -> bool:
+    """Whether the pipeline makes the image gray with nothing before that reading colour: then a decoder that
+    can produce the gray image directly (JPEG's luma plane) may, and every step before it works on one channel
+    instead of three. Each operation allowed before `grayscale` is linear in the samples, so it commutes with
+    the conversion (up to rounding)."""
+    for operation in operations:
+        match operation:
+            case Grayscale():
+                return True
+            case Resize() | Thumbnail() | Rotate() | Flip() | Blur() | Sharpen() | Format():
+                continue
+            case _:
+                return False
+    return False
+
+
 def fit_inside(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     """`size` scaled down, keeping its aspect, until it fits inside `box`; never scaled up."""
     width, height = size

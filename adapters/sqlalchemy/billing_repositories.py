@@ -112,6 +112,11 @@ class SqlOrderRepository:
         row = await _one(self.session, statement)
         return to_order(row) if row else None
 
+    async def lock_paid(self, order_id: UUID, now: datetime) -> Order | None:
+        # An UPDATE takes the row lock on PostgreSQL (SQLite's BEGIN IMMEDIATE holds the whole database already);
+        # every statement after it in this transaction reads what the previous holder committed.
+        return await self._move(order_id, orders.c.status == OrderStatus.PAID.value, updated_at=now)
+
     async def pending(self, gateway: str, created_before: datetime, limit: int) -> list[Order]:
         query = (
             select(orders)

@@ -175,6 +175,10 @@ class OrderRepository(Protocol):
         """The gateway's orders still created since before created_before, oldest first."""
         ...
 
+    async def lock_paid(self, order_id: UUID, now: datetime) -> Order | None:
+        """The paid order, held until the transaction ends (refunds of one order queue here); None unless paid."""
+        ...
+
 
 class PaymentRepository(Protocol):
     async def add(self, payment: Payment) -> None:

@@ -239,6 +239,7 @@ async def test_an_unknown_or_disabled_plan_is_not_found_and_stores_nothing(shop:
 
     async with shop.new_uow() as uow:
         assert (await uow.orders.list(user_id, 10, None)).items == []
+    assert await shop.books(user_id) == (BONUS, [])
 
 
 async def test_concurrent_deliveries_of_one_refund_under_new_ids_reverse_once(shop: Shop) -> None:
@@ -251,6 +252,21 @@ async def test_concurrent_deliveries_of_one_refund_under_new_ids_reverse_once(sh
     outcomes = await asyncio.gather(*(shop.deliver(refund.body, refund.signature, f"evt_{i}") for i in range(10)))
 
     assert outcomes.count(WebhookOutcome.REFUNDED) == 1
+    assert await shop.books(user_id) == (BONUS, [50])
+
+
+async def test_concurrent_partial_refunds_of_one_order_reverse_in_proportion_and_no_more(shop: Shop) -> None:
+    user_id = await shop.buyer()
+    order = await shop.order(user_id)
+    payment, hook = shop.captured(order)
+    await shop.deliver(hook.body, hook.signature, hook.event_id)
+    thirds = [shop.gateway.refund_event(order.gateway_order_id, payment, 3_300) for _ in range(3)]
+
+    await asyncio.gather(*(shop.deliver(r.body, r.signature, r.event_id) for r in thirds))
+
+    async with shop.new_uow() as uow:
+        entries = (await uow.credits.ledger(user_id, 100, None)).items
+    assert sorted(e.delta for e in entries if e.reason == Reason.PURCHASE_REVERSAL) == [-17, -17, -16]
     assert await shop.books(user_id) == (BONUS, [50])
 
 

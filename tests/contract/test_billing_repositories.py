@@ -225,3 +225,15 @@ async def test_a_webhook_event_is_stored_once_and_each_redelivery_counted(uow_fa
         stored = await uow.webhook_events.get("sandbox", "evt_1")
         assert await uow.webhook_events.get("sandbox", "evt_2") is None
     assert stored == dataclasses.replace(event, outcome=WebhookOutcome.CAPTURED, deliveries=3, last_delivery_at=at(10))
+
+
+async def test_only_a_paid_order_is_held_for_a_refund(uow_factory: UowFactory) -> None:
+    _, (paid, created) = await placed(uow_factory, 0, 0)
+    async with uow_factory() as uow:
+        await uow.orders.mark_paid(paid.id, at(1))
+        held = await uow.orders.lock_paid(paid.id, at(2))
+        assert await uow.orders.lock_paid(created.id, at(2)) is None
+        assert await uow.orders.lock_paid(uuid.uuid4(), at(2)) is None
+        await uow.commit()
+
+    assert held is not None and (held.status, held.paid_at, held.updated_at) == (OrderStatus.PAID, at(1), at(2))

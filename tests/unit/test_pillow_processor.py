@@ -8,7 +8,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
-from PIL import ExifTags, Image, ImageFile, JpegImagePlugin, PngImagePlugin
+from PIL import ExifTags, Image, ImageChops, ImageFile, ImageStat, JpegImagePlugin, PngImagePlugin
 
 from adapters.pillow.processor import PillowImageProcessor
 from domain.errors import PermanentFailure, UnsupportedImage, ValidationFailed
@@ -301,3 +301,51 @@ def test_a_sideways_jpeg_is_decoded_for_its_upright_size(decoded_sizes: list[tup
 def test_a_pipeline_that_filters_first_decodes_at_full_scale(decoded_sizes: list[tuple[int, int]]) -> None:
     run(encode(Image.new("RGB", (800, 600), "teal"), "JPEG"), Blur(3), Resize(100, 100))
     assert decoded_sizes == []
+
+
+def decode_then_convert(data: bytes, *operations: Operation) -> Image.Image:
+    """The reference: every operation on the full-colour decode, as if the decoder knew nothing of the pipeline."""
+    from adapters.pillow.operations import apply
+
+    with Image.open(BytesIO(data)) as source:
+        reference = apply(source.convert("RGB"), tuple(operations))
+    return Image.open(BytesIO(encode(reference, "JPEG", quality=85)))  # as the result is encoded
+
+
+@pytest.mark.parametrize(
+    "operations",
+    [DEFAULT_PIPELINE, (Grayscale(),), (Blur(2), Grayscale()), (Rotate(30), Flip("horizontal"), Grayscale(), Sharpen())],
+    ids=["default", "grayscale", "blur-first", "rotate-flip-first"],
+)
+def test_a_pipeline_that_turns_gray_decodes_a_colour_jpeg_to_gray_with_the_same_look(
+    operations: tuple[Operation, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    modes: list[str | None] = []
+    draft = JpegImagePlugin.JpegImageFile.draft
+    monkeypatch.setattr(
+        JpegImagePlugin.JpegImageFile, "draft", lambda self, mode, size: modes.append(mode) or draft(self, mode, size)
+    )
+    data = encode(noise((300, 200)).resize((600, 400)), "JPEG", quality=95)
+    result, info = processor.run(data, operations)
+    assert modes == ["L"] and info.mode == "L"
+    expected = decode_then_convert(data, *operations)
+    image = Image.open(BytesIO(result))
+    assert image.size == expected.size
+    # JPEG's own luma plane versus Pillow's conversion of the decoded colours: at most rounding apart.
+    assert ImageStat.Stat(ImageChops.difference(image, expected)).mean[0] < 1
+
+
+def test_a_pipeline_that_keeps_colour_or_turns_gray_late_decodes_in_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    modes: list[str | None] = []
+    draft = JpegImagePlugin.JpegImageFile.draft
+    monkeypatch.setattr(
+        JpegImagePlugin.JpegImageFile, "draft", lambda self, mode, size: modes.append(mode) or draft(self, mode, size)
+    )
+    data = encode(noise((600, 400)), "JPEG")
+    _, kept = processor.run(data, (Resize(100, 100),))
+    assert modes == ["RGB"] and kept.mode == "RGB"
+
+
+def test_a_cmyk_jpeg_still_turns_gray() -> None:
+    image, info = run(encode(noise((60, 40)).convert("CMYK"), "JPEG"), *DEFAULT_PIPELINE)
+    assert info.mode == "L" and image.size == (60, 40)

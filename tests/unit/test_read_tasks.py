@@ -178,3 +178,28 @@ async def test_following_another_users_task_is_refused_before_any_event(app: Boo
     task = await app.submit(alice)
     with pytest.raises(TaskNotFound):
         await app.task_events(mallory.id, task.id)
+
+
+async def test_following_looks_again_soon_then_backs_off_to_the_poll_interval(
+    app: Bootstrap, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Most tasks finish within tens of milliseconds: the first looks come quickly, later ones every poll."""
+
+    class Enough(Exception):
+        pass
+
+    gaps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        gaps.append(seconds)
+        if len(gaps) == 6:
+            raise Enough
+
+    user = await app.user()
+    task = await app.submit(user)
+    events = await TaskEvents(app.uow, poll_seconds=0.25, first_poll_seconds=0.02)(user.id, task.id)
+    assert (await next_event(events)).status is Status.QUEUED
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    with pytest.raises(Enough):
+        await anext(events)
+    assert gaps == pytest.approx([0.02, 0.04, 0.08, 0.16, 0.25, 0.25])

@@ -11,6 +11,7 @@ from application.ports.clock import Clock, IdGenerator
 from application.ports.metrics import Metrics
 from application.ports.payment_gateway import (
     GatewayEvent,
+    OtherEvent,
     PaymentCaptured,
     PaymentFailed,
     PaymentGateway,
@@ -125,12 +126,11 @@ class HandleWebhook:
         return handled
 
     async def _act(self, uow: UnitOfWork, event: GatewayEvent, now: datetime) -> Handled:
-        if isinstance(event, PaymentCaptured | PaymentFailed | RefundProcessed):
-            order = await self._order(uow, event.gateway_order_id)
-            if order is None:
-                return Handled(WebhookOutcome.UNKNOWN_ORDER)
-        else:
+        if isinstance(event, OtherEvent):
             return Handled(WebhookOutcome.IGNORED)
+        order = await self._order(uow, event.gateway_order_id)
+        if order is None:
+            return Handled(WebhookOutcome.UNKNOWN_ORDER)
         if isinstance(event, PaymentCaptured):
             cmd = CapturePayment(order.id, event.payment_id, event.amount, event.currency, PaymentSource.WEBHOOK)
             result = await self.capture.within(uow, cmd)

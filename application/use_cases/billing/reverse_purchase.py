@@ -13,7 +13,7 @@ from application.ports.payment_gateway import RefundProcessed
 from application.ports.unit_of_work import UnitOfWork
 from domain.credits import Reason
 from domain.errors import InsufficientCredits
-from domain.orders import Order, OrderStatus, Payment, PaymentKind, PaymentSource, reversed_so_far
+from domain.orders import Order, Payment, PaymentKind, PaymentSource, reversed_so_far
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +49,12 @@ class ReversePurchase:
                 mismatch = self._row(order, refund, PaymentKind.MISMATCHED, detail="refund in another currency")
                 await uow.payments.add(mismatch)
             return ReversalResult(Reversal.MISMATCH)
-        if order.status is not OrderStatus.PAID:
+        paid = await uow.orders.lock_paid(order.id, self.clock.now())  # refunds of one order queue here
+        if paid is None:
             # Nothing was granted (an auto-refund of a payment never captured): record it, take nothing.
             await uow.payments.add(self._row(order, refund, PaymentKind.REFUNDED, detail="the order was not paid"))
             return ReversalResult(Reversal.NOT_PAID)
-        refunded, reversed_before = reversed_so_far(await uow.payments.for_order(order.id))
+        refunded, reversed_before = reversed_so_far(await uow.payments.for_order(order.id))  # read after the lock
         due = order.credits_to_reverse(refunded + refund.amount, reversed_before)
         taken = await self._take(uow, order.user_id, due, order.id, self.clock.now())
         detail = None

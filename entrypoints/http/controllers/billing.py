@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -23,6 +24,7 @@ from entrypoints.http.schemas.billing import (
     OrderPage,
     PlacedOrderOut,
     PlanOut,
+    Problem,
     VerifyBody,
     WebhookAck,
 )
@@ -34,6 +36,14 @@ Signature = Annotated[
 EventId = Annotated[
     str | None, HeaderParameter(name="X-Razorpay-Event-Id", required=False, description="The event's unique id")
 ]
+
+
+def problems(descriptions: dict[int, str]) -> dict[int, ResponseSpec]:
+    """Document error answers as what they are: application/problem+json."""
+    return {
+        status: ResponseSpec(data_container=Problem, media_type="application/problem+json", description=description)
+        for status, description in descriptions.items()
+    }
 
 
 class PlansController(Controller):
@@ -52,7 +62,12 @@ class OrdersController(Controller):
     tags = ["billing"]
     dependencies = {**use_cases("create_order", "list_orders", "get_order", "verify_checkout"), **USER_ID}
 
-    @post("/", status_code=HTTP_201_CREATED, summary="Order a plan")
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Order a plan",
+        responses=problems({404: "Unknown or disabled plan", 502: "The payment gateway failed; nothing was stored"}),
+    )
     async def create(
         self, request: Request[Any, Any, Any], data: OrderBody, create_order: CreateOrder, user_id: UUID
     ) -> PlacedOrderOut:
@@ -73,7 +88,12 @@ class OrdersController(Controller):
         """The order and its status; another user's is 404."""
         return OrderOut.of(await get_order(user_id, order_id))
 
-    @post("/{order_id:uuid}/verify", status_code=HTTP_200_OK, summary="Verify Checkout's signed payment result")
+    @post(
+        "/{order_id:uuid}/verify",
+        status_code=HTTP_200_OK,
+        summary="Verify Checkout's signed payment result",
+        responses=problems({400: "Wrong signature, or another order's gateway id: nothing changed"}),
+    )
     async def verify(
         self, order_id: UUID, data: VerifyBody, verify_checkout: VerifyCheckout, user_id: UUID
     ) -> OrderOut:
@@ -93,7 +113,13 @@ class WebhooksController(Controller):
     tags = ["billing"]
     dependencies = use_cases("handle_webhook")
 
-    @post("/razorpay", status_code=HTTP_200_OK, opt={PUBLIC: True}, summary="Razorpay webhook (no auth)")
+    @post(
+        "/razorpay",
+        status_code=HTTP_200_OK,
+        opt={PUBLIC: True},
+        summary="Razorpay webhook (no auth)",
+        responses=problems({400: "Missing or wrong signature, or a signed body that is not an event: nothing changed"}),
+    )
     async def razorpay(
         self,
         request: Request[Any, Any, Any],

@@ -87,3 +87,12 @@ class OrderPage(msgspec.Struct):
 
 class WebhookAck(msgspec.Struct):
     status: str = "ok"
+
+
+class Problem(msgspec.Struct):
+    """RFC 9457 problem details, as every error of the API answers."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
