@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import math
 import sys
 import time
 from collections import Counter
@@ -43,9 +42,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--image-kb", type=int, default=150, help="JPEG size to aim for (default 150 KB)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before one request is an error")
     parser.add_argument("--level-seconds", type=float, default=120.0, help="a level stops issuing after this")
+    parser.add_argument("--quiet", type=float, default=0.0, metavar="SECONDS",
+                        help="before each measurement wait up to this long for the machine to be 85%% idle")
     parser.add_argument("--max-seconds", type=float, default=1200.0, help="the whole run's bound")
     parser.add_argument("--json-out", help="also write the JSON to this file")
     parser.add_argument("--keep", action="store_true", help="keep the run's directory (logs) for a look")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also measure GET /health and GET /api/v1/credits (the floor under an upload)")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="an extra environment variable for the Pixelmill processes (repeatable)")
     parser.add_argument("--profile", metavar="DIR", help="record each level's API processes with py-spy into DIR")
@@ -69,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         for kind, apis in configs:
             rows += run_config(kind, apis, levels, image, args)
     print()
-    columns = ["stack", "apis", "c", "n", "ok", "errors", "req_s", "p50_ms", "p95_ms", "p99_ms", "max_ms",
+    columns = ["stack", "route", "apis", "c", "n", "ok", "errors", "req_s", "p50_ms", "p95_ms", "p99_ms", "max_ms",
                "api_cpu_ms", "client_cpu_ms", "peak_rss_mib"]  # fmt: skip
     print(common.table(rows, columns))
     verdicts = goals(rows)
@@ -89,7 +92,8 @@ def run_config(kind: str, api_count: int, levels: list[int], image: bytes, args:
     total = args.warmup + sum(args.count_c1 if level == 1 else args.count for level in levels)
     with common.stack(kind, common.parse_env(args.env), keep=args.keep) as deployment:
         apis = deployment.serve_many(api_count)
-        users = common.new_users(deployment, apis[0], args.users, credits=math.ceil(total / args.users) + 10)
+        # Each connection keeps to one user, so one user may send a whole level: each gets enough for all of it.
+        users = common.new_users(deployment, apis[0], args.users, credits=total + 10)
         content_type, body = common.multipart(
             {"title": "bench upload"}, {"image": ("photo.jpg", "image/jpeg", image)}
         )
@@ -105,10 +109,13 @@ def run_config(kind: str, api_count: int, levels: list[int], image: bytes, args:
             asyncio.run(load(apis, users, requests, min(8, max(levels)), args.warmup, args))
             drain(deployment)
         rows = []
+        if args.baseline:
+            rows += baselines(kind, apis, users, args)
         for level in levels:
             count = args.count_c1 if level == 1 else args.count
             peak = level == max(levels)
             pids = [api.child.pid for api in apis]
+            idle = common.wait_for_quiet(args.quiet) if args.quiet else None
             reset = all(common.reset_peak_rss(pid) for pid in pids) if peak else False
             cpu_before = sum(common.cpu_seconds(pid) for pid in pids)
             client_before = time.process_time()
@@ -120,6 +127,7 @@ def run_config(kind: str, api_count: int, levels: list[int], image: bytes, args:
             ok = result["ok"]
             row = {
                 "stack": kind,
+                "route": "POST /api/v1/tasks",
                 "apis": api_count,
                 "c": level,
                 "n": result["sent"],
@@ -134,6 +142,7 @@ def run_config(kind: str, api_count: int, levels: list[int], image: bytes, args:
                 "drain_seconds": drained,
                 "peak_rss_mib": max(common.mib(common.status_kib(pid, "VmHWM")) or 0 for pid in pids) if peak else None,
                 "peak_rss_reset": reset if peak else None,
+                "idle_before": idle,
             }
             if kind == "embedded":
                 row["note"] = "api_cpu_ms includes processing by the in-process worker"
@@ -147,9 +156,39 @@ def run_config(kind: str, api_count: int, levels: list[int], image: bytes, args:
         return rows
 
 
+def baselines(kind: str, apis: list[Api], users: list[User], args: argparse.Namespace) -> list[dict[str, Any]]:
+    """What a request costs the API before any upload work: the framework alone (GET /health), and with the
+    bearer check and one database read (GET /api/v1/credits, which also passes the rate-limit checks)."""
+    rows = []
+    for route, path, expect in (("GET /health", "/health", 200), ("GET /api/v1/credits", "/api/v1/credits", 200)):
+        requests = {
+            (api.port, index): common.raw_request(
+                "GET", f"{api.url}{path}", headers={"Authorization": f"Bearer {user.token}"}
+            )
+            for api in apis
+            for index, user in enumerate(users)
+        }
+        count = max(args.count, 10)
+        asyncio.run(load(apis, users, requests, 16, max(1, count // 10), args, expect))
+        pids = [api.child.pid for api in apis]
+        cpu_before = sum(common.cpu_seconds(pid) for pid in pids)
+        result = asyncio.run(load(apis, users, requests, 16, count, args, expect))
+        cpu = sum(common.cpu_seconds(pid) for pid in pids) - cpu_before
+        ok = result["ok"]
+        rows.append({
+            "stack": kind, "route": route, "apis": len(apis), "c": 16, "n": result["sent"], "ok": ok,
+            "errors": sum(result["errors"].values()), "error_kinds": dict(result["errors"]),
+            "req_s": round(ok / result["seconds"], 1) if result["seconds"] else None, **result["latency"],
+            "api_cpu_ms": round(cpu * 1000 / ok, 3) if ok else None,
+        })  # fmt: skip
+        print(f"{kind} ×{len(apis)} baseline {route}: {rows[-1]['req_s']} req/s, {rows[-1]['api_cpu_ms']} ms API CPU",
+              flush=True)  # fmt: skip
+    return rows
+
+
 async def load(
     apis: list[Api], users: list[User], requests: dict[tuple[int, int], bytes], concurrency: int, count: int,
-    args: argparse.Namespace,
+    args: argparse.Namespace, expect: int = 202,
 ) -> dict[str, Any]:
     """`count` uploads over `concurrency` keep-alive connections spread round-robin over APIs and users."""
     remaining = count
@@ -176,7 +215,7 @@ async def load(
                 except (OSError, asyncio.IncompleteReadError, TimeoutError) as exc:
                     errors[type(exc).__name__] += 1
                     continue
-                if status == 202:
+                if status == expect:
                     latencies.append(time.perf_counter() - started)
                 else:
                     errors[str(status)] += 1
@@ -221,7 +260,8 @@ def check_ledger(deployment: Stack) -> None:
 def goals(rows: list[dict[str, Any]]) -> list[str]:
     """The issue's goals for one production API process, each met or missed."""
     out = []
-    one = {row["c"]: row for row in rows if row["stack"] == "production" and row["apis"] == 1}
+    one = {row["c"]: row for row in rows
+           if row["stack"] == "production" and row["apis"] == 1 and row["route"] == "POST /api/v1/tasks"}  # fmt: skip
     if 32 in one:
         row = one[32]
         out.append(_verdict("accepted/s at c=32 (1 API)", row["req_s"], ">=", GOAL["req_s"]))

@@ -74,12 +74,41 @@ def machine(postgres: bool = False, redis: bool = False) -> dict[str, Any]:
         "python": platform.python_version(),
         "pillow": PIL.__version__,
         "libjpeg_turbo": features.version("libjpeg_turbo"),
+        "load_1m": float(Path("/proc/loadavg").read_text().split()[0]),
+        "idle_before": idle_share(1.0),  # others' work on a shared machine is measured too: see it here
     }
     if postgres:
         info["postgresql"] = postgres_version()
     if redis:
         info["redis"] = redis_version()
     return info
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies of all CPUs so far."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields[:8])  # idle + iowait; user..steal
+
+
+def idle_share(seconds: float = 1.0) -> float:
+    """The share of the machine's CPU time that was idle over the next `seconds`."""
+    idle, total = _cpu_times()
+    time.sleep(seconds)
+    idle_after, total_after = _cpu_times()
+    return round((idle_after - idle) / max(1, total_after - total), 3)
+
+
+def wait_for_quiet(max_wait: float, idle_needed: float = 0.85) -> float:
+    """Wait (up to max_wait seconds) until the machine is mostly idle, so that others' work is not measured too.
+    Returns the idle share last seen; says so when the machine never quietened."""
+    began = time.monotonic()
+    while True:
+        idle = idle_share(1.0)
+        if idle >= idle_needed or time.monotonic() - began >= max_wait:
+            if idle < idle_needed and max_wait > 0:
+                print(f"note: the machine is busy ({100 * (1 - idle):.0f}% CPU used by others); measuring anyway",
+                      flush=True)  # fmt: skip
+            return idle
 
 
 def _cpu_model() -> str:
@@ -270,7 +299,13 @@ class Child:
         return self.popen.pid
 
     def alive(self) -> bool:
-        return self.popen.poll() is None
+        """Still running. Never reaps: while the leader is unreaped its pid, and so its group id, stays ours."""
+        if self.popen.returncode is not None:
+            return False
+        try:
+            return os.waitid(os.P_PID, self.popen.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+        except ChildProcessError:
+            return False
 
     def tail(self, lines: int = 25) -> str:
         with contextlib.suppress(OSError):
@@ -278,18 +313,20 @@ class Child:
         return ""
 
     def stop(self, grace: float = 15.0) -> None:
-        """SIGTERM to the whole group (a taskiq supervisor and its workers), SIGKILL after the grace."""
+        """SIGTERM to the whole group (a taskiq supervisor and its workers), SIGKILL after the grace to whatever
+        of the group is left. Signals go only to a group whose leader is not yet reaped (running, or a zombie
+        holding its pid), so they cannot reach a later process that happens to reuse the number."""
+        if self.popen.returncode is not None:
+            return
         if self.alive():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, signal.SIGTERM)
-            try:
-                self.popen.wait(grace)
-            except subprocess.TimeoutExpired:
-                pass
+            deadline = time.monotonic() + grace
+            while self.alive() and time.monotonic() < deadline:
+                time.sleep(0.05)
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.popen.pid, signal.SIGKILL)  # stragglers of the group, even if the leader is gone
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.popen.wait(5)
+            os.killpg(self.popen.pid, signal.SIGKILL)  # stragglers of the group, and the leader if it lingers
+        self.popen.wait()
 
 
 _CHILDREN: list[Child] = []
@@ -438,11 +475,15 @@ class Stack:
             for args in commands
         ]
         outputs = []
+        deadline = time.monotonic() + timeout
         for args, child in zip(commands, children, strict=True):
-            try:
-                code = child.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                raise BenchError(f"pixelmill {' '.join(args)} did not finish within {timeout:.0f} s") from None
+            while child.alive():
+                if time.monotonic() > deadline:
+                    raise BenchError(f"pixelmill {' '.join(args)} did not finish within {timeout:.0f} s")
+                time.sleep(0.02)
+            child.stop()  # reaps it (and anything it left in its group)
+            _CHILDREN.remove(child)
+            code = child.popen.returncode
             output = child.log.read_text(errors="replace").strip()
             if code != 0:
                 raise BenchError(f"pixelmill {' '.join(args)} failed: {output}")
@@ -733,11 +774,13 @@ def profiling(pids: Sequence[int], out_dir: str | None, name: str, settle: float
         yield
     finally:
         for recorder, out in recorders:
-            with contextlib.suppress(ProcessLookupError):
-                recorder.popen.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                recorder.popen.wait(30)
+            if recorder.alive():
+                os.kill(recorder.pid, signal.SIGINT)  # py-spy writes its file on SIGINT
+            deadline = time.monotonic() + 30
+            while recorder.alive() and time.monotonic() < deadline:
+                time.sleep(0.05)
             recorder.stop(1)
+            _CHILDREN.remove(recorder)
             if out.exists():
                 print(f"profile {out}:\n{hot_functions(out)}", flush=True)
 

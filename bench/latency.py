@@ -35,6 +35,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="worker processes on the production stack")
     parser.add_argument("--pause", type=float, default=0.05, help="seconds between tasks (default 0.05)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before one task counts as lost")
+    parser.add_argument("--quiet", type=float, default=0.0, metavar="SECONDS",
+                        help="before each measurement wait up to this long for the machine to be 85%% idle")
     parser.add_argument("--max-seconds", type=float, default=900.0, help="the whole run's bound")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="an extra environment variable for the Pixelmill processes (repeatable)")  # fmt: skip
@@ -72,6 +74,7 @@ def run_stack(kind: str, image: bytes, args: argparse.Namespace) -> dict[str, An
         totals: list[float] = []
         parts: dict[str, list[float]] = {"accept": [], "queue": [], "process": [], "notify": []}
         lost = 0
+        idle = common.wait_for_quiet(args.quiet) if args.quiet else None
         with httpx.Client(base_url=api.url, headers=headers, timeout=args.timeout) as http:
             for index in range(args.warmup + args.tasks):
                 try:
@@ -91,6 +94,7 @@ def run_stack(kind: str, image: bytes, args: argparse.Namespace) -> dict[str, An
             "stack": kind,
             "tasks": len(totals),
             "lost": lost,
+            "idle_before": idle,
             **common.latency_summary(totals),
             **{f"{name}_p50_ms": common.latency_summary(values)["p50_ms"] for name, values in parts.items()},
             **{f"{name}_p99_ms": common.latency_summary(values)["p99_ms"] for name, values in parts.items()},

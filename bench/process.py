@@ -46,6 +46,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--height", type=int, default=768)
     parser.add_argument("--image-kb", type=int, default=150, help="JPEG size to aim for at 1024×768 (scaled by area)")
     parser.add_argument("--drain-seconds", type=float, default=600.0, help="bound on the workers' drain")
+    parser.add_argument("--quiet", type=float, default=0.0, metavar="SECONDS",
+                        help="before each measurement wait up to this long for the machine to be 85%% idle")
     parser.add_argument("--max-seconds", type=float, default=1200.0, help="the whole run's bound")
     parser.add_argument("--skip-bare", action="store_true", help="only the Pixelmill side")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
@@ -100,6 +102,7 @@ def run_pixelmill(images: list[bytes], args: argparse.Namespace) -> dict[str, An
         print(f"submitted {args.tasks} tasks in {time.monotonic() - began:.1f} s; draining with "
               f"{args.processes} worker processes", flush=True)  # fmt: skip
         deployment.stop_apis()
+        idle = common.wait_for_quiet(args.quiet) if args.quiet else None
         supervisor = deployment.worker(args.processes)
         workers = wait_for_workers(supervisor, args.processes)
         cpu, measured = wait_until_done(deployment, args.tasks, args.drain_seconds, supervisor, workers, args.profile)
@@ -125,6 +128,7 @@ def run_pixelmill(images: list[bytes], args: argparse.Namespace) -> dict[str, An
         "peak_rss_mib": common.mib(max((peak or 0) for peak in peaks)),
         "peak_rss_mib_each": [common.mib(peak) for peak in peaks],
         "retried": retried,
+        "idle_before": idle,
         "first_claim": str(first),
         "last_completion": str(last),
     }
@@ -230,6 +234,7 @@ def run_bare(images: list[bytes], args: argparse.Namespace) -> dict[str, Any]:
             path.write_bytes(image)
             sources.append(path)
         jobs = [(str(sources[i % len(sources)]), str(root / f"result-{i}.jpg")) for i in range(args.tasks)]
+        idle = common.wait_for_quiet(args.quiet) if args.quiet else None
         context = multiprocessing.get_context("fork")
         with context.Pool(args.processes, initializer=common.child_signals) as pool:
             pool.map(bare_task, jobs[: args.processes * 2])  # every process has imported Pillow and decoded once
@@ -246,6 +251,7 @@ def run_bare(images: list[bytes], args: argparse.Namespace) -> dict[str, Any]:
         "tasks_s": round(args.tasks / seconds, 1) if seconds else None,
         "cpu_ms_per_task": round(cpu * 1000 / args.tasks, 2),
         "peak_rss_mib": common.mib(peak),
+        "idle_before": idle,
     }
 
 

@@ -47,6 +47,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--order-paid-share", type=float, default=0.2, help="orders also sent order.paid")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before one delivery is an error")
+    parser.add_argument("--quiet", type=float, default=0.0, metavar="SECONDS",
+                        help="before each measurement wait up to this long for the machine to be 85%% idle")
     parser.add_argument("--max-seconds", type=float, default=900.0, help="the whole run's bound")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="an extra environment variable for the Pixelmill processes (repeatable)")  # fmt: skip
@@ -84,6 +86,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         deliveries, duplicates = plan_deliveries(orders, webhook_secret(deployment), args)
         print(f"{len(orders)} orders placed; delivering {len(deliveries)} events ({duplicates} duplicates) "
               f"at concurrency {args.concurrency}", flush=True)  # fmt: skip
+        idle = common.wait_for_quiet(args.quiet) if args.quiet else None
         pid = api.child.pid
         cpu_before = common.cpu_seconds(pid)
         with common.profiling([pid], args.profile, "webhooks"):
@@ -102,6 +105,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         **result["latency"],
         "api_cpu_ms": round(cpu * 1000 / len(deliveries), 2),
         "seconds": round(result["seconds"], 2),
+        "idle_before": idle,
         "books": books,
     }
 

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 TINY = {
     "accept": ["--stacks", "embedded,production", "--apis", "2", "--concurrency", "1,4", "--count", "8",
-               "--count-c1", "4", "--warmup", "2", "--users", "2", "--max-seconds", "60"],
+               "--count-c1", "4", "--warmup", "2", "--users", "1", "--max-seconds", "60"],
     "process": ["--tasks", "6", "--images", "2", "--processes", "1", "--max-seconds", "60"],
     "big_images": ["--width", "800", "--height", "600", "--images", "1", "--rounds", "1", "--max-seconds", "60"],
     "latency": ["--stacks", "embedded,production", "--tasks", "2", "--warmup", "1", "--pause", "0",
