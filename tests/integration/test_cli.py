@@ -13,15 +13,11 @@ import pytest
 from application.use_cases.sign_up import SignUpCommand
 from entrypoints.container import build_container
 from entrypoints.settings import load_settings
+from tests.support.server import CHEAP_ARGON2
 
 pytestmark = pytest.mark.slow
 
 PIXELMILL = Path(sys.executable).with_name("pixelmill")
-CHEAP_ARGON2 = {
-    "PIXELMILL_ARGON2_TIME_COST": "1",
-    "PIXELMILL_ARGON2_MEMORY_COST": "1024",
-    "PIXELMILL_ARGON2_PARALLELISM": "1",
-}
 
 
 @pytest.fixture

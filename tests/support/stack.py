@@ -7,9 +7,7 @@ import asyncio
 import os
 import secrets
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,21 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.engine import create_engine
 from tests.contract.databases import POSTGRES_URL, fresh_postgres_schema
+from tests.support.server import CHEAP_ARGON2, PIXELMILL, free_port
 
-PIXELMILL = Path(sys.executable).with_name("pixelmill")
 REDIS_URL = os.environ.get("PIXELMILL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "correct horse battery"
-CHEAP_ARGON2 = {
-    "PIXELMILL_ARGON2_TIME_COST": "1",
-    "PIXELMILL_ARGON2_MEMORY_COST": "1024",
-    "PIXELMILL_ARGON2_PARALLELISM": "1",
-}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def with_search_path(url: str, schema: str) -> str:
