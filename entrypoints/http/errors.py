@@ -7,6 +7,8 @@ from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from litestar.exceptions import HTTPException, ValidationException
 from redis.exceptions import RedisError
 
@@ -90,6 +92,12 @@ def redis_unavailable(request: Request[Any, Any, Any], exc: RedisError) -> Respo
     return problem(503, "a service Pixelmill depends on is unavailable; try again shortly", "unavailable", headers={"Retry-After": "5"})
 
 
+def database_unavailable(request: Request[Any, Any, Any], exc: SQLAlchemyError) -> Response[dict[str, Any]]:
+    """The database unreachable or timing out: 503, and the transaction was rolled back, so nothing was charged."""
+    log.warning("the database failed on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return problem(503, "the database is unavailable; nothing was changed, try again shortly", "unavailable", headers={"Retry-After": "5"})
+
+
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "an unexpected error happened; it has been logged", "internal")
@@ -100,5 +108,8 @@ EXCEPTION_HANDLERS = {
     ValidationException: validation_error,
     HTTPException: http_error,
     RedisError: redis_unavailable,
+    OperationalError: database_unavailable,
+    InterfaceError: database_unavailable,
+    SQLAlchemyTimeout: database_unavailable,
     Exception: unexpected_error,
 }

@@ -61,6 +61,22 @@ async def client(proxies: dict[str, TcpProxy], tmp_path: Path) -> AsyncIterator[
                 yield http
 
 
+async def test_requests_get_503_while_the_database_is_away(client: httpx.AsyncClient, proxies: dict[str, TcpProxy]) -> None:
+    credentials = {"email": "away@example.com", "password": "correct horse"}
+    assert (await client.post("/api/v1/auth/signup", json=credentials)).status_code == 201
+    token = (await client.post("/api/v1/auth/login", json=credentials)).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    await proxies["postgres"].cut()
+    away = await client.get("/api/v1/credits", headers=headers)
+    assert away.status_code == 503
+    assert away.headers["content-type"].startswith("application/problem+json")
+
+    await proxies["postgres"].restore()
+    back = await eventually(lambda: client.get("/api/v1/credits", headers=headers), lambda r: r.status_code == 200)
+    assert back.json() == {"balance": 10}
+
+
 async def ready(client: httpx.AsyncClient) -> httpx.Response:
     return await client.get("/health/ready")
 
