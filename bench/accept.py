@@ -8,7 +8,7 @@ processes from /proc) and the API's peak RSS during the highest concurrency (VmH
 Embedded mode has no separate worker: the in-process worker processes what is accepted. There each level is
 followed by draining the queue, and the CPU per upload is acceptance *plus* processing.
 
-    .venv/bin/python bench/accept.py                       # the full run (~3 minutes)
+    .venv/bin/python bench/accept.py                       # the full run (~10 minutes)
     .venv/bin/python bench/accept.py --stacks production --apis 1 --concurrency 32 --count 3000
 """
 

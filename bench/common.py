@@ -34,7 +34,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from uuid import uuid4
 
-ROOT = Path(__file__).resolve().parent.parent
 PIXELMILL = Path(sys.executable).with_name("pixelmill")
 POSTGRES_URL = os.environ.get("PIXELMILL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("PIXELMILL_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -51,7 +50,6 @@ NO_RATE_LIMITS = {  # raised, not switched off: the checks still run on every re
     "PIXELMILL_RATE_LIMIT_AUTH": "1000000",
 }
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-DEFAULT_PIPELINE = '[{"op":"resize","width":1024,"height":1024,"fit":"contain"},{"op":"grayscale"}]'
 
 
 class BenchError(Exception):
