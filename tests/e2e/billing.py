@@ -3,37 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from dependency_injector import providers
 
 from adapters.sandbox.gateway import SandboxGateway, SignedWebhook
-from adapters.sqlalchemy.engine import create_engine
-from adapters.sqlalchemy.migrate import upgrade
 from application.ports.payment_gateway import GatewayPayment
-from entrypoints.harness import Harness, build_harness
-from tests.contract.databases import sqlite_url
-from tests.e2e.conftest import GENEROUS_LIMITS, Api, on_postgres, serving
+from entrypoints.harness import build_harness
+from tests.e2e.conftest import GENEROUS_LIMITS, Api, on_postgres, on_sqlite, serving
 
 WEBHOOK = "/api/v1/webhooks/razorpay"
 STARTER = "7a3c5a10-52f1-4f5e-9c3b-5b1e00000050"
-
-
-@asynccontextmanager
-async def on_sqlite(harness: Harness, directory: Path) -> AsyncIterator[Harness]:
-    """The same harness with the real SQLAlchemy unit of work on a migrated SQLite file of its own."""
-    url = sqlite_url(directory)
-    await upgrade(url)
-    harness.container.uow.reset_override()
-    harness.container.engine.override(providers.Singleton(create_engine, url))
-    try:
-        yield harness
-    finally:
-        await harness.container.engine().dispose()
 
 
 @pytest.fixture(params=["harness", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -6,6 +6,7 @@ import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,7 +17,7 @@ from PIL import Image
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.migrate import upgrade
 from entrypoints.harness import Harness, build_harness
-from tests.contract.databases import POSTGRES_URL, fresh_postgres_schema
+from tests.contract.databases import POSTGRES_URL, fresh_postgres_schema, sqlite_url
 from tests.support.lifespan import app_running
 
 
@@ -111,13 +112,29 @@ async def on_postgres(harness: Harness) -> AsyncIterator[Harness]:
             await container.engine().dispose()
 
 
-@pytest.fixture(params=["harness", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def api(request: pytest.FixtureRequest) -> AsyncIterator[Api]:
-    """The app on the in-memory fakes, and again on real PostgreSQL."""
+@asynccontextmanager
+async def on_sqlite(harness: Harness, directory: Path) -> AsyncIterator[Harness]:
+    """The same harness with the real SQLAlchemy unit of work on a migrated SQLite file of its own."""
+    url = sqlite_url(directory)
+    await upgrade(url)
+    harness.container.uow.reset_override()
+    harness.container.engine.override(providers.Singleton(create_engine, url))
+    try:
+        yield harness
+    finally:
+        await harness.container.engine().dispose()
+
+
+@pytest.fixture(params=["harness", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def api(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Api]:
+    """The app on the in-memory fakes, and again on real SQLite and PostgreSQL."""
     harness = build_harness(max_upload_bytes=2 * 1024 * 1024, **GENEROUS_LIMITS)
     if request.param == "harness":
         async with serving(harness) as client:
             yield client
-        return
-    async with on_postgres(harness), serving(harness) as client:
-        yield client
+    elif request.param == "sqlite":
+        async with on_sqlite(harness, tmp_path), serving(harness) as client:
+            yield client
+    else:
+        async with on_postgres(harness), serving(harness) as client:
+            yield client
