@@ -33,6 +33,8 @@ def build_harness(**overrides: object) -> Harness:
         "argon2_memory_cost": 1024,
         "argon2_parallelism": 1,
         "broker_url": "memory://",
+        # Never used (the unit of work is the fake); in memory so that nothing is written to the working directory.
+        "database_url": "sqlite+aiosqlite:///:memory:",
         "sweep_interval_seconds": 1,
     }
     settings = msgspec.convert({**defaults, **overrides}, Settings)
