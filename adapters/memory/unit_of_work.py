@@ -40,7 +40,6 @@ class MemoryState:
     orders: dict[UUID, Order] = field(default_factory=dict)
     payments: list[Payment] = field(default_factory=list)
     webhook_events: dict[tuple[str, str], WebhookEvent] = field(default_factory=dict)
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 BILLING = ("plans", "orders", "payments", "webhook_events")
@@ -93,6 +92,6 @@ class MemoryUnitOfWork:
     def _restore(self) -> None:
         if self._snapshot is not None:
             state = self.database.state
-            for name in ("users", "ledger", "tasks", "refresh_tokens", "extra", *BILLING):
+            for name in ("users", "ledger", "tasks", "refresh_tokens", *BILLING):
                 setattr(state, name, getattr(self._snapshot, name))
             self._snapshot = copy.deepcopy(state)

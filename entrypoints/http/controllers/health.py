@@ -31,7 +31,6 @@ CHECKS = {"database": _database, "queue": _queue, "storage": _storage}
 class HealthController(Controller):
     path = "/health"
     tags = ["operations"]
-    include_in_schema = True
 
     @get("/", summary="Liveness")
     async def alive(self) -> dict[str, str]:
