@@ -1,4 +1,8 @@
-"""Image operations: value objects, validated before anything is charged."""
+"""Image operations: value objects, validated before anything is charged.
+
+Each operation says, in `output`, the shape of the image it makes from the shape it is given: the pixel
+budget (domain/pixel_budget.py) predicts a whole pipeline from these rules alone, so a new operation needs one.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from domain.errors import FieldError, ValidationFailed
+from domain.shapes import Shape, fit_inside, rotated_size
 
 MAX_OPERATIONS = 10
 MAX_SIDE = 8192
@@ -21,16 +26,28 @@ class Resize:
     fit: Literal["contain", "cover", "fill"] = "contain"
     op: Literal["resize"] = "resize"
 
+    def output(self, shape: Shape) -> Shape:
+        """Cover and fill set the size exactly; contain fits inside, never larger."""
+        if self.fit == "contain":
+            return shape.resized(*fit_inside((shape.width, shape.height), (self.width, self.height)))
+        return shape.resized(self.width, self.height)
+
 
 @dataclass(frozen=True)
 class Thumbnail:
     size: int
     op: Literal["thumbnail"] = "thumbnail"
 
+    def output(self, shape: Shape) -> Shape:
+        return shape.resized(*fit_inside((shape.width, shape.height), (self.size, self.size)))
+
 
 @dataclass(frozen=True)
 class Grayscale:
     op: Literal["grayscale"] = "grayscale"
+
+    def output(self, shape: Shape) -> Shape:
+        return shape.gray()
 
 
 @dataclass(frozen=True)
@@ -38,11 +55,18 @@ class Rotate:
     degrees: int
     op: Literal["rotate"] = "rotate"
 
+    def output(self, shape: Shape) -> Shape:
+        """The canvas grows to hold the turned image: `rotate 45` of a square doubles its area."""
+        return shape.resized(*rotated_size((shape.width, shape.height), self.degrees))
+
 
 @dataclass(frozen=True)
 class Flip:
     direction: Literal["horizontal", "vertical"]
     op: Literal["flip"] = "flip"
+
+    def output(self, shape: Shape) -> Shape:
+        return shape
 
 
 @dataclass(frozen=True)
@@ -50,10 +74,16 @@ class Blur:
     radius: float
     op: Literal["blur"] = "blur"
 
+    def output(self, shape: Shape) -> Shape:
+        return shape
+
 
 @dataclass(frozen=True)
 class Sharpen:
     op: Literal["sharpen"] = "sharpen"
+
+    def output(self, shape: Shape) -> Shape:
+        return shape
 
 
 @dataclass(frozen=True)
@@ -61,6 +91,9 @@ class Format:
     format: Literal["jpeg", "png", "webp"]
     quality: int = 85
     op: Literal["format"] = "format"
+
+    def output(self, shape: Shape) -> Shape:
+        return shape
 
 
 Operation = Resize | Thumbnail | Grayscale | Rotate | Flip | Blur | Sharpen | Format

@@ -101,7 +101,16 @@ class Container(containers.DeclarativeContainer):
     grant_credits = providers.Factory(GrantCredits, uow.provider, clock, ids)
 
     submit_task = providers.Factory(
-        SubmitTask, uow.provider, storage, queue, processor, clock, ids, metrics, cost=settings.provided.task_cost
+        SubmitTask,
+        uow.provider,
+        storage,
+        queue,
+        processor,
+        clock,
+        ids,
+        metrics,
+        cost=settings.provided.task_cost,
+        max_pixels=settings.provided.max_image_pixels,
     )
     process_task = providers.Factory(
         ProcessTask,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PIL import Image, ImageFilter, ImageOps
 
 from domain.operations import Blur, Flip, Format, Grayscale, Operation, Resize, Rotate, Sharpen, Thumbnail
+from domain.shapes import fit_inside
 
 _RESAMPLE = Image.Resampling.LANCZOS
 
@@ -45,13 +46,6 @@ def turns_gray(operations: tuple[Operation, ...]) -> bool:
             case _:
                 return False
     return False
-
-
-def fit_inside(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
-    """`size` scaled down, keeping its aspect, until it fits inside `box`; never scaled up."""
-    width, height = size
-    scale = min(box[0] / width, box[1] / height, 1.0)
-    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def _apply_one(image: Image.Image, operation: Operation) -> Image.Image:

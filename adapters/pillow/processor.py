@@ -6,9 +6,11 @@ from io import BytesIO
 
 from PIL import ExifTags, Image
 
-from adapters.pillow.operations import apply, fit_inside, shrink_box, turns_gray
+from adapters.pillow.operations import apply, shrink_box, turns_gray
 from domain.errors import FieldError, PermanentFailure, UnsupportedImage, ValidationFailed
 from domain.operations import Format, Operation
+from domain.pixel_budget import check_pixel_budget
+from domain.shapes import decoded, fit_inside
 from domain.values import SUPPORTED_FORMATS, ImageInfo
 
 # What Pillow raises for a file it cannot read or that is cut short (UnidentifiedImageError is an OSError).
@@ -45,11 +47,20 @@ class PillowImageProcessor:
         except (UnsupportedImage, ValidationFailed) as exc:
             raise PermanentFailure(exc.detail) from exc  # the same bytes will fail the same way
         with source:
+            self._check_budget(source, operations)
+            orientation = _orientation(source)  # PNG may decode everything to find its EXIF: after the check
             encoding, quality = _encoding(operations, _format(source))
-            image = apply(_decode(source, operations), operations)
+            image = apply(_decode(source, orientation, operations), operations)
             result = _encode(image, encoding, quality)
         with Image.open(BytesIO(result)) as reopened:
             return result, _describe(reopened, result)
+
+    def _check_budget(self, source: Image.Image, operations: tuple[Operation, ...]) -> None:
+        """The submission's rule again, from the header, before a single pixel is allocated."""
+        try:
+            check_pixel_budget(decoded(source.width, source.height, source.mode), operations, self.max_pixels)
+        except ValidationFailed as exc:
+            raise PermanentFailure(f"the image is too large to process: {exc.detail}") from exc
 
     def _open(self, data: bytes) -> Image.Image:
         try:
@@ -67,10 +78,16 @@ class PillowImageProcessor:
         return image
 
 
-def _decode(image: Image.Image, operations: tuple[Operation, ...]) -> Image.Image:
+def _orientation(image: Image.Image) -> int | None:
+    try:
+        return image.getexif().get(ExifTags.Base.Orientation)
+    except _BROKEN as exc:
+        raise PermanentFailure("the image is damaged or truncated") from exc
+
+
+def _decode(image: Image.Image, orientation: int | None, operations: tuple[Operation, ...]) -> Image.Image:
     """The first frame, upright, in RGB, RGBA, L or LA, decoded no larger than the pipeline needs."""
     try:
-        orientation = image.getexif().get(ExifTags.Base.Orientation)
         box = shrink_box(operations)
         # Only JPEG acts on a draft: a colour JPEG decodes its luma plane alone as "L" (no chroma upsampling, no
         # colour conversion, a third of the pixels for what follows), and decodes at 1/2, 1/4 or 1/8 scale, never

@@ -26,6 +26,8 @@ from domain.errors import (
     ValidationFailed,
 )
 from domain.operations import Operation, parse_pipeline, to_dict
+from domain.pixel_budget import check_pixel_budget
+from domain.shapes import decoded
 from domain.tasks import Task, check_metadata, check_title, source_key
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,8 @@ class SubmitTask:
         ids: IdGenerator,
         metrics: Metrics,
         cost: int,
+        *,
+        max_pixels: int,
     ) -> None:
         self.uow = uow
         self.storage = storage
@@ -70,6 +74,7 @@ class SubmitTask:
         self.ids = ids
         self.metrics = metrics
         self.cost = cost
+        self.max_pixels = max_pixels
 
     async def __call__(self, cmd: SubmitTaskCommand) -> Submitted:
         """Raises ValidationFailed, UnsupportedImage, InsufficientCredits, IdempotencyKeyReused, DependencyUnavailable."""
@@ -78,6 +83,7 @@ class SubmitTask:
         operations = parse_pipeline(_json_field("operations", cmd.operations))
         key = _check_key(cmd.idempotency_key)
         info = self.processor.probe(cmd.image)  # header only: a full decode is the worker's job
+        check_pixel_budget(decoded(info.width, info.height, info.mode), operations, self.max_pixels)
         fingerprint = _fingerprint(title, metadata, operations, cmd.image)
 
         if key and (replay := await self._replay(cmd.owner_id, key, fingerprint)):

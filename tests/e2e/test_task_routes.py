@@ -199,6 +199,18 @@ async def test_bad_uploads_get_clear_errors_and_charge_nothing(api: Api) -> None
     assert await ledger_reconciles(user) == 10
 
 
+async def test_a_pipeline_over_the_pixel_budget_is_422_naming_the_operation_and_charges_nothing(api: Api) -> None:
+    user = await api.new_user()
+    # A 1×1 source: only the operations make it huge (8192² is 67 million pixels, the cap 50 million).
+    operations = [{"op": "resize", "width": 8192, "height": 8192, "fit": "fill"}, {"op": "rotate", "degrees": 45}]
+    response = await user.submit(image=png(1, 1), operations=json.dumps(operations))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert [error["field"] for error in response.json()["errors"]] == ["operations[0]"]
+    assert (await user.get("/api/v1/tasks")).json()["items"] == []
+    assert await ledger_reconciles(user) == 10
+
+
 async def test_a_hostile_file_name_is_ignored(api: Api) -> None:
     user = await api.new_user()
     response = await user.submit(filename="../../etc/passwd")

@@ -161,7 +161,8 @@ class Bootstrap:
         self.get_balance = GetBalance(uow)
         self.list_ledger = ListLedger(uow)
         self.submit_task = SubmitTask(
-            uow, self.storage, self.queue, self.processor, self.clock, self.ids, self.metrics, TASK_COST
+            uow, self.storage, self.queue, self.processor, self.clock, self.ids, self.metrics, TASK_COST,
+            max_pixels=MAX_PIXELS,
         )
         self.process_task = ProcessTask(
             uow,

@@ -126,6 +126,27 @@ def test_run_fails_permanently_on_an_image_over_the_pixel_cap() -> None:
 # geometry
 
 
+def test_run_checks_the_pixel_budget_before_decoding_a_single_pixel() -> None:
+    # The header declares 7000×7000 over a one-byte body: decoding would fail as truncated, so only a check made
+    # before the decode can give this error.
+    with pytest.raises(PermanentFailure, match=r"too large to process: operations\[1\]: would make a 9900×9900"):
+        processor.run(png_declaring(7000, 7000), (Grayscale(), Rotate(45), Thumbnail(100)))
+
+
+def test_run_accepts_a_pipeline_exactly_at_the_pixel_cap() -> None:
+    image, _ = run_with(PillowImageProcessor(max_pixels=10_000), png(10, 10), Resize(100, 100, "fill"))
+    assert image.size == (100, 100)
+
+
+def run_with(engine: PillowImageProcessor, data: bytes, *operations: Operation) -> tuple[Image.Image, ImageInfo]:
+    result, info = engine.run(data, operations)
+    return Image.open(BytesIO(result)), info
+
+
+def png(width: int, height: int) -> bytes:
+    return encode(Image.new("RGB", (width, height), WHITE))
+
+
 def test_resize_contain_fits_inside_keeping_the_aspect() -> None:
     image, _ = run(encode(noise((400, 300))), Resize(100, 100))
     assert image.size == (100, 75)

@@ -8,6 +8,7 @@ from io import BytesIO
 from PIL import Image
 
 from adapters.memory.storage import MemoryBlobStorage
+from adapters.pillow.processor import PillowImageProcessor
 from domain.credits import Reason
 from domain.errors import NotFound, TransientFailure
 from domain.tasks import Status, result_key
@@ -121,6 +122,22 @@ async def test_a_truncated_image_fails_the_task_and_refunds_its_credit_once(app:
     assert result_key(task.id) not in app.storage.blobs
     assert app.metrics.counts["finished:failed"] == 1
     assert app.metrics.counts[f"credits:{Reason.TASK_REFUND}"] == 1
+    app.assert_books_balance(user)
+
+
+async def test_a_task_over_the_workers_pixel_budget_fails_as_too_large_and_is_refunded(make_app) -> None:
+    # Accepted under a cap of 10,000 pixels, then the operator lowered the worker's cap.
+    app = make_app(processor=PillowImageProcessor(max_pixels=5_000))
+    user = await app.user()
+    task = await app.submit(user, operations='[{"op": "resize", "width": 100, "height": 100, "fit": "fill"}]')
+
+    await app.drain()
+
+    stored = app.stored(task.id)
+    assert stored.status == Status.FAILED
+    assert stored.error.startswith("the image is too large to process: operations[0]: would make a 100×100 image")
+    assert refunds(app, user) == [1]
+    assert result_key(task.id) not in app.storage.blobs
     app.assert_books_balance(user)
 
 

@@ -165,6 +165,29 @@ async def test_an_image_with_too_many_pixels_is_refused(app: Bootstrap) -> None:
     assert_nothing_happened(app, user)
 
 
+async def test_a_pipeline_that_would_grow_past_the_pixel_cap_is_refused_naming_the_operation(app: Bootstrap) -> None:
+    user = await app.user()
+    operations = json.dumps([{"op": "grayscale"}, {"op": "resize", "width": 100, "height": 101, "fit": "fill"}])
+    with pytest.raises(ValidationFailed) as exc:
+        await app.submit(user, operations=operations)  # 10,100 pixels, the cap is 10,000
+    assert [e.field for e in exc.value.errors] == ["operations[1]"]
+    assert_nothing_happened(app, user)
+
+
+async def test_a_rotation_that_grows_the_canvas_past_the_cap_is_refused(app: Bootstrap) -> None:
+    user = await app.user()
+    with pytest.raises(ValidationFailed) as exc:
+        await app.submit(user, image=jpeg(80, 80), operations=json.dumps([{"op": "rotate", "degrees": 45}]))
+    assert [e.field for e in exc.value.errors] == ["operations[0]"]  # 80×80 fits; turned it needs 114×114
+    assert_nothing_happened(app, user)
+
+
+async def test_a_pipeline_exactly_at_the_pixel_cap_is_accepted(app: Bootstrap) -> None:
+    operations = json.dumps([{"op": "resize", "width": 100, "height": 100, "fit": "cover"}])
+    task = await app.submit(await app.user(), operations=operations)
+    assert task.status == Status.QUEUED
+
+
 async def test_a_user_without_credits_is_refused_and_nothing_is_stored(app: Bootstrap) -> None:
     user = await app.user(credits=0)
     with pytest.raises(InsufficientCredits):
