@@ -1,5 +1,5 @@
-# The two commands of the README: `make run` serves Pixelmill, `make test` installs everything and runs every test.
-.PHONY: run test bootstrap lock
+# The two commands of the README: `make run` serves Pixelmill, `make test` checks the machine and runs every test.
+.PHONY: run test bootstrap prerequisites lock
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -7,8 +7,14 @@ bootstrap:
 run: bootstrap
 	.venv/bin/pixelmill serve
 
-test: bootstrap
+# PostgreSQL, Redis, Chromium and docker-compose first: started or installed when it can, else one line each.
+test:
+	@scripts/prerequisites.sh
+	@scripts/bootstrap.sh
 	scripts/test.sh
+
+prerequisites:
+	@scripts/prerequisites.sh
 
 # Re-pin requirements.lock after changing pyproject.toml.
 lock: bootstrap

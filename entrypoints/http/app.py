@@ -6,7 +6,7 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from entrypoints.container import Container
@@ -73,7 +73,9 @@ def create_app(container: Container) -> Litestar:
             version="1.0.0",
             description="Asynchronous image processing with credit billing.",
             path="/docs",
-            render_plugins=[SwaggerRenderPlugin(path="/"), ScalarRenderPlugin(path="/scalar")],
+            render_plugins=[
+                SwaggerRenderPlugin(path="/"), ScalarRenderPlugin(path="/scalar"), RedocRenderPlugin(path="/redoc")
+            ],
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),

@@ -6,12 +6,12 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 STRICT_CSP = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-# Swagger UI and Scalar are served from jsDelivr by Litestar's render plugins.
+# Swagger UI, Scalar and ReDoc are served from jsDelivr by Litestar's render plugins; ReDoc runs a blob: worker.
 DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
     "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
     "font-src 'self' data: https://fonts.gstatic.com https://cdn.jsdelivr.net; img-src 'self' data: https:; "
-    "connect-src 'self'; frame-ancestors 'none'; object-src 'none'"
+    "connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; object-src 'none'"
 )
 # The dashboard's buy page opens Razorpay Checkout: its script from Razorpay at run time, its iframe, its calls.
 BUY_CSP = (

@@ -1,7 +1,7 @@
 """compose.yaml and the Dockerfile: what `docker compose config` accepts, and what production needs of them.
 
 There is no Docker engine here, so no image is built; `docker compose config` (or the standalone
-`docker-compose`, which .ci/run installs) validates and renders the compose file without one.
+`docker-compose`, which `make test` installs) validates and renders the compose file without one.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def compose_command() -> list[str]:
     if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
         return [docker, "compose"]
     standalone = shutil.which("docker-compose")
-    assert standalone, "neither `docker compose` nor `docker-compose` is installed (.ci/run installs docker-compose)"
+    assert standalone, "neither `docker compose` nor `docker-compose` is installed (`make test` installs docker-compose as root)"
     return [standalone]
 
 
