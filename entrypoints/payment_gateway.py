@@ -20,7 +20,7 @@ def make_payment_gateway(settings: Settings) -> PaymentGateway:
         return RazorpayGateway(
             settings.razorpay_key_id,
             settings.razorpay_key_secret,
-            settings.razorpay_webhook_secret,
+            settings.webhook_secrets,
             settings.razorpay_base_url,
             settings.razorpay_timeout_seconds,
         )

@@ -31,6 +31,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     razorpay_key_id: str = ""
     razorpay_key_secret: str = ""
     razorpay_webhook_secret: str = ""
+    # Comma-separated, newest first: Razorpay retries old events for 24 h with the secret they were signed with.
+    razorpay_webhook_secrets: str = ""
     razorpay_base_url: str = "https://api.razorpay.com"
     razorpay_timeout_seconds: float = 10.0
     order_reconcile_after_seconds: int = 600
@@ -69,6 +71,12 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     def embedded(self) -> bool:
         """Everything in one process: the worker and sweeper run inside `serve`."""
         return self.broker_url.startswith("memory://")
+
+    @property
+    def webhook_secrets(self) -> tuple[str, ...]:
+        """Every Razorpay webhook secret accepted, newest first, the single-secret setting last."""
+        listed = [secret.strip() for secret in self.razorpay_webhook_secrets.split(",")]
+        return tuple(dict.fromkeys(s for s in [*listed, self.razorpay_webhook_secret] if s))
 
     @property
     def is_sqlite(self) -> bool:
@@ -116,7 +124,9 @@ def production_problems(settings: Settings) -> list[str]:
     if not (settings.storage_url.startswith("s3://") or settings.storage_url.startswith("file:///")):
         problems.append("PIXELMILL_STORAGE_URL must be an absolute file:/// path or s3://bucket")
     if settings.payment_gateway == "razorpay" and not (
-        settings.razorpay_key_id and settings.razorpay_key_secret and settings.razorpay_webhook_secret
+        settings.razorpay_key_id and settings.razorpay_key_secret and settings.webhook_secrets
     ):
-        problems.append("PIXELMILL_RAZORPAY_KEY_ID, _KEY_SECRET and _WEBHOOK_SECRET are required with razorpay")
+        problems.append(
+            "PIXELMILL_RAZORPAY_KEY_ID, _KEY_SECRET and _WEBHOOK_SECRETS (or _WEBHOOK_SECRET) are required with razorpay"
+        )
     return problems

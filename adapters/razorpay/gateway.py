@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -22,10 +23,14 @@ MERCHANT_NAME = "Pixelmill"
 class RazorpayGateway:
     name = "razorpay"
 
-    def __init__(self, key_id: str, key_secret: str, webhook_secret: str, base_url: str, timeout: float) -> None:
+    def __init__(
+        self, key_id: str, key_secret: str, webhook_secrets: str | Sequence[str], base_url: str, timeout: float
+    ) -> None:
         self.key_id = key_id
         self.key_secret = key_secret
-        self.webhook_secret = webhook_secret
+        # Newest first; an operator rotating keeps the old one while Razorpay still retries events signed with it.
+        listed = (webhook_secrets,) if isinstance(webhook_secrets, str) else webhook_secrets
+        self.webhook_secrets = tuple(secret for secret in listed if secret)
         self.timeout = timeout
         # base_url is the API root without /v1 (the SDK appends /v1/orders...): a local stub's address in tests.
         self.client = razorpay.Client(auth=(key_id, key_secret), base_url=base_url.rstrip("/"))
@@ -65,14 +70,15 @@ class RazorpayGateway:
         return self._verified(lambda: self.client.utility.verify_payment_signature(fields))
 
     def verify_webhook(self, body: bytes, signature: str) -> bool:
-        if not self.webhook_secret:
-            return False
         try:
             text = body.decode("utf-8")  # the SDK signs text; Razorpay's bodies are UTF-8 JSON, never re-serialised
         except UnicodeDecodeError:
             return False
         utility = self.client.utility
-        return self._verified(lambda: utility.verify_webhook_signature(text, signature, self.webhook_secret))
+        return any(
+            self._verified(lambda secret=secret: utility.verify_webhook_signature(text, signature, secret))
+            for secret in self.webhook_secrets
+        )
 
     def parse_event(self, body: bytes) -> GatewayEvent:
         return parse_event(body)

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from adapters.razorpay import signatures
-from adapters.razorpay.events import event_body
 from adapters.razorpay.gateway import RazorpayGateway
 from domain.errors import GatewayFailed
 from entrypoints.harness import build_harness
@@ -20,9 +19,11 @@ from tests.support.razorpay_stub import (
     BAD_REQUEST,
     KEY_ID,
     KEY_SECRET,
+    OLD_WEBHOOK_SECRET,
     SERVER_ERROR,
     SLOW,
     WEBHOOK_SECRET,
+    Delivery,
     RazorpayStub,
     razorpay_stub,
 )
@@ -38,7 +39,7 @@ def stub() -> Iterator[RazorpayStub]:
 
 @pytest.fixture
 def gateway(stub: RazorpayStub) -> RazorpayGateway:
-    return RazorpayGateway(KEY_ID, KEY_SECRET, WEBHOOK_SECRET, stub.url, timeout=TIMEOUT)
+    return RazorpayGateway(KEY_ID, KEY_SECRET, (WEBHOOK_SECRET,), stub.url, timeout=TIMEOUT)
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ async def shop(stub: RazorpayStub) -> AsyncIterator[Api]:
         payment_gateway="razorpay",
         razorpay_key_id=KEY_ID,
         razorpay_key_secret=KEY_SECRET,
-        razorpay_webhook_secret=WEBHOOK_SECRET,
+        razorpay_webhook_secrets=f"{WEBHOOK_SECRET}, {OLD_WEBHOOK_SECRET}",  # rotated: newest first
         razorpay_base_url=stub.url,
         razorpay_timeout_seconds=TIMEOUT,
         order_reconcile_after_seconds=0,
@@ -58,12 +59,8 @@ async def shop(stub: RazorpayStub) -> AsyncIterator[Api]:
         yield client
 
 
-def captured_event(order_id: str, payment: dict[str, object], kind: str = "payment.captured") -> tuple[bytes, str]:
-    entities: dict[str, dict[str, object]] = {"payment": payment}
-    if kind == "order.paid":
-        entities["order"] = {"id": order_id, "entity": "order", "amount_paid": payment["amount"], "currency": "INR"}
-    body = event_body(kind, entities, "acc_stub", int(time.time()))
-    return body, signatures.sign(WEBHOOK_SECRET, body)
+async def send(api: Api, hook: Delivery) -> int:
+    return (await deliver(api.http, hook.body, hook.signature, hook.event_id)).status_code
 
 
 async def test_an_order_is_created_as_the_orders_api_documents(stub: RazorpayStub, gateway: RazorpayGateway) -> None:
@@ -107,14 +104,14 @@ async def test_a_slow_answer_is_a_gateway_failure_after_the_timeout(stub: Razorp
 
 
 async def test_an_unreachable_gateway_is_a_gateway_failure() -> None:
-    dead = RazorpayGateway(KEY_ID, KEY_SECRET, WEBHOOK_SECRET, "http://127.0.0.1:9", timeout=TIMEOUT)
+    dead = RazorpayGateway(KEY_ID, KEY_SECRET, (WEBHOOK_SECRET,), "http://127.0.0.1:9", timeout=TIMEOUT)
 
     with pytest.raises(GatewayFailed):
         await dead.create_order(uuid.uuid4(), 9_900, "INR", "Starter")
 
 
 async def test_wrong_credentials_are_a_gateway_failure(stub: RazorpayStub) -> None:
-    wrong = RazorpayGateway(KEY_ID, "not-the-secret", WEBHOOK_SECRET, stub.url, timeout=TIMEOUT)
+    wrong = RazorpayGateway(KEY_ID, "not-the-secret", (WEBHOOK_SECRET,), stub.url, timeout=TIMEOUT)
 
     with pytest.raises(GatewayFailed):
         await wrong.create_order(uuid.uuid4(), 9_900, "INR", "Starter")
@@ -168,8 +165,7 @@ async def test_a_purchase_goes_through_razorpay_checkout_verify_and_webhook(shop
 
     # Then Razorpay's own webhooks arrive, signed with the webhook secret: nothing more is granted.
     for kind in ("payment.captured", "order.paid"):
-        body, signature = captured_event(order["gateway_order_id"], payment, kind)
-        assert (await deliver(shop.http, body, signature, f"evt_{kind}")).status_code == 200
+        assert await send(shop, stub.webhook(kind, payment)) == 200
     balance, purchases = await books(user)
     assert balance == 60 and [p["order_id"] for p in purchases] == [order["id"]]
     assert (await shop.http.get(f"/sandbox/checkout/{order['gateway_order_id']}")).status_code == 404
@@ -178,12 +174,12 @@ async def test_a_purchase_goes_through_razorpay_checkout_verify_and_webhook(shop
 async def test_a_webhook_alone_pays_a_razorpay_order_once(shop: Api, stub: RazorpayStub) -> None:
     user = await shop.new_user()
     order = (await user.post("/api/v1/orders", json={"plan_id": STARTER})).json()
-    body, signature = captured_event(order["gateway_order_id"], stub.pay(order["gateway_order_id"]))
+    hook = stub.webhook("payment.captured", stub.pay(order["gateway_order_id"]))
 
-    responses = [await deliver(shop.http, body, signature, "evt_1") for _ in range(3)]
-    wrong = await deliver(shop.http, body, signatures.sign("the-sandbox-secret", body), "evt_2")
+    responses = [await send(shop, hook) for _ in range(3)]
+    wrong = await deliver(shop.http, hook.body, signatures.sign("the-sandbox-secret", hook.body), "evt_2")
 
-    assert [r.status_code for r in responses] == [200, 200, 200] and wrong.status_code == 400
+    assert responses == [200, 200, 200] and wrong.status_code == 400
     assert (await order_of(user, order))["status"] == "paid"
     assert (await books(user))[0] == 60
 
