@@ -47,6 +47,10 @@ class OrderNotFound(NotFound):
     """No such order."""
 
 
+class ApiKeyNotFound(NotFound):
+    """No such API key."""
+
+
 class SharedLinkInvalid(NotFound):
     """The shared link is invalid, expired, or its task is gone."""
 
@@ -93,6 +97,22 @@ class InvalidToken(Unauthenticated):
 
 class TokenReused(Unauthenticated):
     """This refresh token was already used; its session is revoked."""
+
+
+class Forbidden(DomainError):
+    """The credential is valid but may not do this."""
+
+
+class ApiKeyNotAllowed(Forbidden):
+    """API keys cannot do this: keys, webhook endpoints and the account are managed only after logging in."""
+
+
+class MissingScope(Forbidden):
+    """This API key lacks the scope this request needs."""
+
+
+class TooManyApiKeys(Conflict):
+    """You have the most live API keys allowed; delete one first."""
 
 
 class UnsupportedImage(DomainError):

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from adapters.pillow.processor import PillowImageProcessor
 from adapters.prometheus.metrics import PrometheusMetrics
 from adapters.security.passwords import Argon2PasswordHasher
+from adapters.security.secrets import HmacSecretMinter
 from adapters.security.tokens import JwtTokenIssuer
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
@@ -19,6 +20,7 @@ from adapters.storage.s3 import S3Options
 from adapters.system import RandomIds, SystemClock
 from adapters.taskiq.queue import TaskiqTaskQueue
 from application.use_cases.account import GetBalance, GetMe, ListLedger
+from application.use_cases.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
 from application.use_cases.authenticate import Authenticate
 from application.use_cases.billing.capture_credits import CaptureCredits
 from application.use_cases.billing.create_order import CreateOrder
@@ -34,6 +36,7 @@ from application.use_cases.log_out import LogOut
 from application.use_cases.process_task import ProcessTask
 from application.use_cases.read_tasks import GetTask, ListTasks, QueueDepth, TaskEvents
 from application.use_cases.refresh_session import RefreshSession
+from application.use_cases.resolve_bearer import ResolveBearer
 from application.use_cases.session_tokens import SessionTokens
 from application.use_cases.sign_up import SignUp
 from application.use_cases.submit_task import SubmitTask
@@ -89,6 +92,11 @@ class Container(containers.DeclarativeContainer):
     )
 
     authenticate = providers.Singleton(Authenticate, tokens, clock)
+    secrets = providers.Singleton(HmacSecretMinter, settings.provided.jwt_secret)
+    resolve_bearer = providers.Factory(ResolveBearer, uow.provider, secrets, authenticate, clock)
+    create_api_key = providers.Factory(CreateApiKey, uow.provider, secrets, clock, ids)
+    list_api_keys = providers.Factory(ListApiKeys, uow.provider)
+    revoke_api_key = providers.Factory(RevokeApiKey, uow.provider, clock)
     sign_up = providers.Factory(
         SignUp, uow.provider, hasher, clock, ids, signup_credits=settings.provided.signup_credits
     )

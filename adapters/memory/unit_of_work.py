@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from uuid import UUID
 
+from adapters.memory.api_keys import MemoryApiKeyRepository
 from adapters.memory.billing import (
     MemoryOrderRepository,
     MemoryPaymentRepository,
@@ -21,6 +22,7 @@ from adapters.memory.repositories import (
     MemoryTaskRepository,
     MemoryUserRepository,
 )
+from domain.api_keys import ApiKey
 from domain.credits import LedgerEntry
 from domain.orders import Order, Payment
 from domain.plans import Plan
@@ -40,9 +42,11 @@ class MemoryState:
     orders: dict[UUID, Order] = field(default_factory=dict)
     payments: list[Payment] = field(default_factory=list)
     webhook_events: dict[tuple[str, str], WebhookEvent] = field(default_factory=dict)
+    api_keys: dict[UUID, ApiKey] = field(default_factory=dict)
 
 
 BILLING = ("plans", "orders", "payments", "webhook_events")
+DEVELOPER = ("api_keys",)
 
 
 class MemoryDatabase:
@@ -69,6 +73,7 @@ class MemoryUnitOfWork:
         self.orders = MemoryOrderRepository(state, self._restore)
         self.payments = MemoryPaymentRepository(state, self._restore)
         self.webhook_events = MemoryWebhookEventRepository(state, self._restore)
+        self.api_keys = MemoryApiKeyRepository(state)
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         await self.database.lock.acquire()
@@ -92,6 +97,6 @@ class MemoryUnitOfWork:
     def _restore(self) -> None:
         if self._snapshot is not None:
             state = self.database.state
-            for name in ("users", "ledger", "tasks", "refresh_tokens", *BILLING):
+            for name in ("users", "ledger", "tasks", "refresh_tokens", *BILLING, *DEVELOPER):
                 setattr(state, name, getattr(self._snapshot, name))
             self._snapshot = copy.deepcopy(state)

@@ -230,3 +230,19 @@ webhook_events = Table(
     UniqueConstraint("gateway", "event_id"),
     Index("ix_webhook_events_order_id", "order_id"),
 )
+
+# Developer platform (migration 0003). Keys are stored as a keyed hash only; revoked keys stay for the record.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("prefix", String(16), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("scopes", Json, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime),
+    Column("revoked_at", UtcDateTime),
+    Index("ix_api_keys_user_id_created_at_id", "user_id", "created_at", "id"),
+)

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.sqlalchemy.api_keys import SqlApiKeyRepository
 from adapters.sqlalchemy.billing_repositories import (
     SqlOrderRepository,
     SqlPaymentRepository,
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
         self.orders = SqlOrderRepository(self.session)
         self.payments = SqlPaymentRepository(self.session)
         self.webhook_events = SqlWebhookEventRepository(self.session)
+        self.api_keys = SqlApiKeyRepository(self.session)
         return self
 
     async def __aexit__(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol
 
+from application.ports.api_keys import ApiKeyRepository
 from application.ports.repositories import (
     CreditRepository,
     OrderRepository,
@@ -26,6 +27,7 @@ class UnitOfWork(Protocol):
     orders: OrderRepository
     payments: PaymentRepository
     webhook_events: WebhookEventRepository
+    api_keys: ApiKeyRepository
 
     async def __aenter__(self) -> UnitOfWork:
         """Begin a transaction."""

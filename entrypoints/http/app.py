@@ -11,7 +11,8 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from entrypoints.container import Container
 from entrypoints.embedded import lifespans
-from entrypoints.http.auth import bearer_auth
+from entrypoints.http.auth import bearer_auth, scope_guard
+from entrypoints.http.controllers.api_keys import ApiKeysController
 from entrypoints.http.controllers.auth import AuthController, MeController
 from entrypoints.http.controllers.billing import OrdersController, PlansController, WebhooksController
 from entrypoints.http.controllers.credits import CreditsController
@@ -43,8 +44,10 @@ def create_app(container: Container) -> Litestar:
             PlansController,
             OrdersController,
             WebhooksController,
+            ApiKeysController,
         ],
         middleware=api_middleware,
+        guards=[scope_guard],
         security=[{"bearer": []}],
     )
     # Only the task routes take uploads (no other route there has a body); the limit is enforced while streaming.
@@ -52,6 +55,7 @@ def create_app(container: Container) -> Litestar:
         path="/api/v1",
         route_handlers=[TasksController],
         middleware=api_middleware,
+        guards=[scope_guard],
         security=[{"bearer": []}],
         request_max_body_size=settings.max_upload_bytes,
     )
@@ -77,7 +81,7 @@ def create_app(container: Container) -> Litestar:
                 SwaggerRenderPlugin(path="/"), ScalarRenderPlugin(path="/scalar"), RedocRenderPlugin(path="/redoc")
             ],
             components=Components(
-                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT or pxm_ API key")}
             ),
         ),
     )

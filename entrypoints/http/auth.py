@@ -1,4 +1,9 @@
-"""Bearer-token authentication for /api/v1: every route needs it unless it opts out with `public`."""
+"""Bearer authentication for /api/v1: every route needs it unless it opts out with `public`.
+
+The credential is an access token or an API key; both become a Principal. An API key is held to the scope a
+route declares with `opt={SCOPE: ...}`; a route that declares none (keys, webhook endpoints, the account) refuses
+keys altogether, so a route added later is closed to keys until someone decides otherwise.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,17 @@ from uuid import UUID
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.middleware.base import DefineMiddleware
 
-from domain.errors import InvalidToken
+from domain.api_keys import Principal, Scope
+from domain.errors import ApiKeyNotAllowed, InvalidToken, MissingScope
 
 PUBLIC = "public"
+# A Scope, or a family ("tasks", "credits", "billing"): read for GET and HEAD, write for any other method.
+SCOPE = "scope"
+READ_METHODS = {"GET", "HEAD"}
 
 
 class BearerAuthentication(AbstractAuthenticationMiddleware):
@@ -19,12 +29,34 @@ class BearerAuthentication(AbstractAuthenticationMiddleware):
         header = connection.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise InvalidToken("send an access token as 'Authorization: Bearer <token>'")
-        user_id = connection.app.state.container.authenticate()(token.strip())
-        return AuthenticationResult(user=user_id, auth=token)
+            raise InvalidToken("send an access token or an API key as 'Authorization: Bearer <token>'")
+        principal: Principal = await connection.app.state.container.resolve_bearer()(token.strip())
+        return AuthenticationResult(user=principal.user_id, auth=principal)
 
 
 bearer_auth = DefineMiddleware(BearerAuthentication, exclude_from_auth_key=PUBLIC)
+
+
+def required_scope(declared: object, method: str) -> Scope | None:
+    """The scope a request needs, or None when API keys may not make it at all."""
+    if isinstance(declared, Scope):
+        return declared
+    if isinstance(declared, str):
+        wanted = f"{declared}:{'read' if method.upper() in READ_METHODS else 'write'}"
+        return Scope(wanted) if wanted in Scope._value2member_map_ else None
+    return None
+
+
+def scope_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    """Raises ApiKeyNotAllowed or MissingScope for an API key outside its scopes; logins pass."""
+    principal = connection.scope.get("auth")
+    if not isinstance(principal, Principal) or not principal.is_api_key:
+        return
+    scope = required_scope(handler.opt.get(SCOPE), connection.scope.get("method", "GET"))
+    if scope is None:
+        raise ApiKeyNotAllowed()
+    if not principal.allows(scope):
+        raise MissingScope(f"this API key lacks the scope {scope.value}")
 
 
 def current_user_id(request: Request) -> UUID:  # type: ignore[type-arg]

@@ -15,7 +15,7 @@ from application.use_cases.billing.handle_webhook import HandleWebhook, WebhookD
 from application.use_cases.billing.plans import ListPlans
 from application.use_cases.billing.read_orders import GetOrder, ListOrders
 from application.use_cases.billing.verify_checkout import VerifyCheckout, VerifyCheckoutCommand
-from entrypoints.http.auth import PUBLIC
+from entrypoints.http.auth import PUBLIC, SCOPE
 from entrypoints.http.controllers.credits import Cursor, Limit
 from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.schemas.billing import (
@@ -59,6 +59,7 @@ class PlansController(Controller):
 
 class OrdersController(Controller):
     path = "/orders"
+    opt = {SCOPE: "billing"}  # API keys need billing:read or billing:write
     tags = ["billing"]
     dependencies = {**use_cases("create_order", "list_orders", "get_order", "verify_checkout"), **USER_ID}
 

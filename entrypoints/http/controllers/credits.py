@@ -9,6 +9,7 @@ from litestar import Controller, get
 from litestar.params import Parameter
 
 from application.use_cases.account import GetBalance, ListLedger
+from entrypoints.http.auth import SCOPE
 from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.schemas.credits import BalanceOut, LedgerPage
 
@@ -18,6 +19,7 @@ Cursor = Annotated[str | None, Parameter(max_length=200, description="Opaque cur
 
 class CreditsController(Controller):
     path = "/credits"
+    opt = {SCOPE: "credits"}  # API keys need credits:read
     tags = ["credits"]
     dependencies = {**use_cases("get_balance", "list_ledger"), **USER_ID}
 

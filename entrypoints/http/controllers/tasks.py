@@ -17,7 +17,7 @@ from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
 from application.use_cases.submit_task import SubmitTask, SubmitTaskCommand
 from application.use_cases.task_files import DeleteTask, FileStream, GetResult, GetSource, OpenSharedResult, ShareResult
 from domain.tasks import Status, Task
-from entrypoints.http.auth import PUBLIC
+from entrypoints.http.auth import PUBLIC, SCOPE
 from entrypoints.http.controllers.credits import Cursor, Limit
 from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
@@ -37,6 +37,7 @@ def image_response(file: FileStream, download_name: str | None = None) -> Stream
 
 class TasksController(Controller):
     path = "/tasks"
+    opt = {SCOPE: "tasks"}  # API keys need tasks:read or tasks:write
     tags = ["tasks"]
     dependencies = {
         **use_cases("submit_task", "list_tasks", "get_task", "task_events", "get_source", "get_result"),
