@@ -10,13 +10,21 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from domain.errors import FieldError, ValidationFailed
+from domain.operation_fields import Fields
 from domain.shapes import Shape, fit_inside, rotated_size
 
 MAX_OPERATIONS = 10
 MAX_SIDE = 8192
 FITS = ("contain", "cover", "fill")
 DIRECTIONS = ("horizontal", "vertical")
-OUTPUT_FORMATS = ("jpeg", "png", "webp")
+OUTPUT_FORMATS = ("jpeg", "png", "webp", "avif")
+LOSSLESS_FORMATS = ("webp", "png")
+# Where a cover crop or a watermark sits; `smart` (cover only) keeps the most detailed region.
+POSITIONS = ("center", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
+GRAVITIES = (*POSITIONS, "smart")
+MAX_OFFSET = 65_535  # crop offsets beyond any decodable image are refused outright
+WATERMARK_TEXT_MAX = 200
+WATERMARK_SIZE_MAX = 1024
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,7 @@ class Resize:
     width: int
     height: int
     fit: Literal["contain", "cover", "fill"] = "contain"
+    gravity: str | None = None  # cover only; None is the centre
     op: Literal["resize"] = "resize"
 
     def output(self, shape: Shape) -> Shape:
@@ -88,22 +97,74 @@ class Sharpen:
 
 @dataclass(frozen=True)
 class Format:
-    format: Literal["jpeg", "png", "webp"]
+    format: Literal["jpeg", "png", "webp", "avif"]
     quality: int = 85
+    lossless: bool | None = None  # WebP and PNG
+    progressive: bool | None = None  # JPEG
     op: Literal["format"] = "format"
 
     def output(self, shape: Shape) -> Shape:
         return shape
 
 
-Operation = Resize | Thumbnail | Grayscale | Rotate | Flip | Blur | Sharpen | Format
+@dataclass(frozen=True)
+class Crop:
+    left: int
+    top: int
+    width: int
+    height: int
+    op: Literal["crop"] = "crop"
+
+    def output(self, shape: Shape) -> Shape:
+        """The box, which must lie inside the image (domain/geometry.py checks it)."""
+        return shape.resized(self.width, self.height)
+
+
+@dataclass(frozen=True)
+class Pad:
+    """Letterbox: shrink to fit inside width×height if needed, then centre on a canvas of that exact size."""
+
+    width: int
+    height: int
+    color: str = "#000000"
+    op: Literal["pad"] = "pad"
+
+    def output(self, shape: Shape) -> Shape:
+        """The exact size; a coloured border needs colour channels, a see-through one an alpha channel."""
+        red, green, blue, alpha = rgba(self.color)
+        colour = shape.mode.startswith("RGB") or not red == green == blue
+        transparent = "A" in shape.mode or alpha < 255
+        mode = ("RGB" if colour else "L") + ("A" if transparent else "")
+        return Shape(self.width, self.height, mode, shape.frames)
+
+
+@dataclass(frozen=True)
+class Watermark:
+    text: str
+    position: str = "southeast"
+    opacity: float = 0.5
+    size: int = 24
+    op: Literal["watermark"] = "watermark"
+
+    def output(self, shape: Shape) -> Shape:
+        return shape
+
+
+def rgba(color: str) -> tuple[int, int, int, int]:
+    """`#rrggbb` or `#rrggbbaa` as four values 0..255 (opaque when no alpha is given)."""
+    digits = color[1:] + ("" if len(color) == 9 else "ff")
+    red, green, blue, alpha = (int(digits[i : i + 2], 16) for i in range(0, 8, 2))
+    return red, green, blue, alpha
+
+
+Operation = Resize | Thumbnail | Grayscale | Rotate | Flip | Blur | Sharpen | Format | Crop | Pad | Watermark
 
 DEFAULT_PIPELINE: tuple[Operation, ...] = (Resize(width=1024, height=1024, fit="contain"), Grayscale())
 
 
 def to_dict(operation: Operation) -> dict[str, Any]:
-    """The JSON shape of an operation, `op` first."""
-    data = asdict(operation)
+    """The JSON shape of an operation, `op` first; optional fields left unset are left out."""
+    data = {key: value for key, value in asdict(operation).items() if value is not None}
     return {"op": data.pop("op"), **data}
 
 
@@ -132,14 +193,19 @@ def parse_pipeline(raw: object) -> tuple[Operation, ...]:
 def parse_operation(raw: object, where: str = "operation") -> Operation:
     if not isinstance(raw, dict):
         raise ValidationFailed(FieldError(where, "must be an object with an 'op' field"))
-    fields = _Fields(raw, where)
+    fields = Fields(raw, where)
     name = raw.get("op")
     if name == "resize":
-        fields.allow("width", "height", "fit")
+        fields.allow("width", "height", "fit", "gravity")
+        fit = fields.choice("fit", FITS, default="contain")
+        gravity = fields.choice("gravity", GRAVITIES, default="center") if "gravity" in raw else None
+        if gravity is not None and fit != "cover":
+            fields.error("gravity", "applies only with fit cover")
         op: Operation = Resize(
             width=fields.int("width", 1, MAX_SIDE),
             height=fields.int("height", 1, MAX_SIDE),
-            fit=fields.choice("fit", FITS, default="contain"),  # type: ignore[arg-type]
+            fit=fit,  # type: ignore[arg-type]
+            gravity=gravity,
         )
     elif name == "thumbnail":
         fields.allow("size")
@@ -160,10 +226,29 @@ def parse_operation(raw: object, where: str = "operation") -> Operation:
         fields.allow()
         op = Sharpen()
     elif name == "format":
-        fields.allow("format", "quality")
-        op = Format(
-            format=fields.choice("format", OUTPUT_FORMATS),  # type: ignore[arg-type]
-            quality=fields.int("quality", 1, 100, default=85),
+        op = _format(fields)
+    elif name == "crop":
+        fields.allow("left", "top", "width", "height")
+        op = Crop(
+            left=fields.int("left", 0, MAX_OFFSET),
+            top=fields.int("top", 0, MAX_OFFSET),
+            width=fields.int("width", 1, MAX_SIDE),
+            height=fields.int("height", 1, MAX_SIDE),
+        )
+    elif name == "pad":
+        fields.allow("width", "height", "color")
+        op = Pad(
+            width=fields.int("width", 1, MAX_SIDE),
+            height=fields.int("height", 1, MAX_SIDE),
+            color=fields.color("color", default="#000000"),
+        )
+    elif name == "watermark":
+        fields.allow("text", "position", "opacity", "size")
+        op = Watermark(
+            text=fields.text("text", WATERMARK_TEXT_MAX),
+            position=fields.choice("position", POSITIONS, default="southeast"),
+            opacity=fields.number("opacity", 0, 1, default=0.5, inclusive=True),
+            size=fields.int("size", 1, WATERMARK_SIZE_MAX, default=24),
         )
     else:
         raise ValidationFailed(FieldError(f"{where}.op", f"unknown operation {name!r}"))
@@ -171,49 +256,18 @@ def parse_operation(raw: object, where: str = "operation") -> Operation:
     return op
 
 
-class _Fields:
-    """Reads typed fields of one raw operation, collecting every error."""
-
-    def __init__(self, raw: dict[str, Any], where: str) -> None:
-        self.raw = raw
-        self.where = where
-        self.errors: list[FieldError] = []
-
-    def allow(self, *names: str) -> None:
-        for key in self.raw:
-            if key != "op" and key not in names:
-                self._error(key, "unknown field")
-
-    def int(self, name: str, low: int, high: int, default: int | None = None) -> int:
-        value = self.raw.get(name, default)
-        if value is None:
-            return self._error(name, "is required", 0)
-        if isinstance(value, bool) or not isinstance(value, int):
-            return self._error(name, "must be an integer", 0)
-        if not low <= value <= high:
-            return self._error(name, f"must be between {low} and {high}", 0)
-        return value
-
-    def number(self, name: str, above: float, high: float) -> float:
-        value = self.raw.get(name)
-        if value is None:
-            return self._error(name, "is required", 0.0)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return self._error(name, "must be a number", 0.0)
-        if not above < value <= high:
-            return self._error(name, f"must be above {above:g} and at most {high:g}", 0.0)
-        return float(value)
-
-    def choice(self, name: str, options: tuple[str, ...], default: str | None = None) -> str:
-        value = self.raw.get(name, default)
-        if value not in options:
-            return self._error(name, f"must be one of {', '.join(options)}", options[0])
-        return value  # type: ignore[return-value]
-
-    def _error(self, name: str, message: str, placeholder: Any = None) -> Any:
-        self.errors.append(FieldError(f"{self.where}.{name}", message))
-        return placeholder
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationFailed(self.errors)
+def _format(fields: Fields) -> Format:
+    fields.allow("format", "quality", "lossless", "progressive")
+    encoding = fields.choice("format", OUTPUT_FORMATS)
+    lossless = fields.flag("lossless")
+    progressive = fields.flag("progressive")
+    if lossless is not None and encoding not in LOSSLESS_FORMATS:
+        fields.error("lossless", "applies only to webp and png")
+    if progressive is not None and encoding != "jpeg":
+        fields.error("progressive", "applies only to jpeg")
+    return Format(
+        format=encoding,  # type: ignore[arg-type]
+        quality=fields.int("quality", 1, 100, default=85),
+        lossless=lossless,
+        progressive=progressive,
+    )

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageColor, ImageFilter, ImageOps
 
-from domain.operations import Blur, Flip, Format, Grayscale, Operation, Resize, Rotate, Sharpen, Thumbnail
+from adapters.pillow.smart_crop import centering
+from adapters.pillow.watermark import draw_watermark
+from domain.errors import PermanentFailure
+from domain.geometry import crop_fits
+from domain.operations import (
+    Blur,
+    Crop,
+    Flip,
+    Format,
+    Grayscale,
+    Operation,
+    Pad,
+    Resize,
+    Rotate,
+    Sharpen,
+    Thumbnail,
+    Watermark,
+)
 from domain.shapes import fit_inside
 
 _RESAMPLE = Image.Resampling.LANCZOS
@@ -50,8 +67,9 @@ def turns_gray(operations: tuple[Operation, ...]) -> bool:
 
 def _apply_one(image: Image.Image, operation: Operation) -> Image.Image:
     match operation:
-        case Resize(width=width, height=height, fit="cover"):
-            return ImageOps.fit(image, (width, height), _RESAMPLE)
+        case Resize(width=width, height=height, fit="cover", gravity=gravity):
+            size = (width, height)
+            return ImageOps.fit(image, size, _RESAMPLE, centering=centering(image, size, gravity))
         case Resize(width=width, height=height, fit="fill"):
             return image.resize((width, height), _RESAMPLE)
         case Resize(width=width, height=height):
@@ -70,8 +88,34 @@ def _apply_one(image: Image.Image, operation: Operation) -> Image.Image:
             return image.filter(ImageFilter.GaussianBlur(radius))
         case Sharpen():
             return image.filter(ImageFilter.SHARPEN)
+        case Crop() as crop:
+            return _crop(image, crop)
+        case Pad() as pad:
+            return _pad(image, pad)
+        case Watermark() as mark:
+            return draw_watermark(image, mark)
         case Format():
             return image
+
+
+def _crop(image: Image.Image, crop: Crop) -> Image.Image:
+    if not crop_fits(image.size, crop):
+        # Checked at submission from the header; an image that decodes to another size still must not be padded.
+        raise PermanentFailure(f"the crop box lies outside the {image.width}×{image.height} image")
+    return image.crop((crop.left, crop.top, crop.left + crop.width, crop.top + crop.height))
+
+
+def _pad(image: Image.Image, pad: Pad) -> Image.Image:
+    color = ImageColor.getrgb(pad.color)
+    mode = image.mode
+    if len(set(color[:3])) > 1 and mode in ("L", "LA"):
+        mode = "RGB" + mode[1:]  # a coloured border needs colour channels
+    if len(color) == 4 and color[3] < 255 and "A" not in mode:
+        mode += "A"  # a see-through border needs an alpha channel
+    inner = _shrink_into(image, (pad.width, pad.height)).convert(mode)
+    canvas = Image.new(mode, (pad.width, pad.height), ImageColor.getcolor(pad.color, mode))
+    canvas.paste(inner, ((pad.width - inner.width) // 2, (pad.height - inner.height) // 2))
+    return canvas
 
 
 def _shrink_into(image: Image.Image, box: tuple[int, int]) -> Image.Image:

@@ -15,8 +15,8 @@ from domain.values import SUPPORTED_FORMATS, ImageInfo
 
 # What Pillow raises for a file it cannot read or that is cut short (UnidentifiedImageError is an OSError).
 _BROKEN = (OSError, SyntaxError, ValueError, EOFError)
-_ENCODINGS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
-_KEPT_FORMATS = ("JPEG", "PNG", "WEBP")  # other sources become PNG
+_ENCODINGS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF"}
+_KEPT_FORMATS = ("JPEG", "PNG", "WEBP", "AVIF")  # other sources become PNG
 _DEFAULT_QUALITY = 85
 # EXIF orientation → the transposition that makes the image upright.
 _UPRIGHT = {
@@ -49,9 +49,9 @@ class PillowImageProcessor:
         with source:
             self._check_budget(source, operations)
             orientation = _orientation(source)  # PNG may decode everything to find its EXIF: after the check
-            encoding, quality = _encoding(operations, _format(source))
+            encoding, params = _encoding(operations, _format(source))
             image = apply(_decode(source, orientation, operations), operations)
-            result = _encode(image, encoding, quality)
+            result = _encode(image, encoding, params)
         with Image.open(BytesIO(result)) as reopened:
             return result, _describe(reopened, result)
 
@@ -69,7 +69,7 @@ class PillowImageProcessor:
             # Pillow's own guard fires at open, before the size is ours to read.
             raise ValidationFailed(FieldError("image", f"too many pixels, at most {self.max_pixels:,}")) from exc
         except _BROKEN as exc:
-            raise UnsupportedImage("not a JPEG, PNG, WebP, GIF, BMP or TIFF image") from exc
+            raise UnsupportedImage("not a JPEG, PNG, WebP, GIF, BMP, TIFF or AVIF image") from exc
         width, height = image.size
         if width * height > self.max_pixels:
             image.close()
@@ -115,22 +115,28 @@ def _normalise(image: Image.Image) -> Image.Image:
     return image if image.mode == mode else image.convert(mode)
 
 
-def _encoding(operations: tuple[Operation, ...], source_format: str) -> tuple[str, int]:
-    """Pillow's name for the output format, and its quality: the last `format` op, else the source's."""
+def _encoding(operations: tuple[Operation, ...], source_format: str) -> tuple[str, dict[str, object]]:
+    """Pillow's name for the output format and its save parameters: the last `format` op's, else the source's."""
     formats = [operation for operation in operations if isinstance(operation, Format)]
-    if formats:
-        return _ENCODINGS[formats[-1].format], formats[-1].quality
-    return (source_format if source_format in _KEPT_FORMATS else "PNG"), _DEFAULT_QUALITY
+    if not formats:
+        return (source_format if source_format in _KEPT_FORMATS else "PNG"), {"quality": _DEFAULT_QUALITY}
+    chosen = formats[-1]
+    params: dict[str, object] = {"quality": chosen.quality}
+    if chosen.lossless and chosen.format == "webp":
+        params["lossless"] = True  # PNG is lossless anyway
+    if chosen.progressive:
+        params["progressive"] = True
+    return _ENCODINGS[chosen.format], params
 
 
-def _encode(image: Image.Image, encoding: str, quality: int) -> bytes:
+def _encode(image: Image.Image, encoding: str, params: dict[str, object]) -> bytes:
     if encoding == "JPEG":
         image = _flatten(image)
     # Pillow writes some of `info` back (JPEG comments, PNG ICC profiles); results carry none of it.
     image.info = {}
     out = BytesIO()
     try:
-        image.save(out, encoding, quality=quality)  # PNG ignores quality
+        image.save(out, encoding, **params)  # PNG ignores quality
     except (OSError, ValueError) as exc:
         raise PermanentFailure(f"the result cannot be encoded as {encoding}: {exc}") from exc
     return out.getvalue()

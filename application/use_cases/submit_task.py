@@ -25,6 +25,7 @@ from domain.errors import (
     TransientFailure,
     ValidationFailed,
 )
+from domain.geometry import check_crops
 from domain.operations import Operation, parse_pipeline, to_dict
 from domain.pixel_budget import check_pixel_budget
 from domain.shapes import decoded
@@ -83,7 +84,9 @@ class SubmitTask:
         operations = parse_pipeline(_json_field("operations", cmd.operations))
         key = _check_key(cmd.idempotency_key)
         info = self.processor.probe(cmd.image)  # header only: a full decode is the worker's job
-        check_pixel_budget(decoded(info.width, info.height, info.mode), operations, self.max_pixels)
+        source = decoded(info.width, info.height, info.mode)
+        check_crops(source, operations)
+        check_pixel_budget(source, operations, self.max_pixels)
         fingerprint = _fingerprint(title, metadata, operations, cmd.image)
 
         if key and (replay := await self._replay(cmd.owner_id, key, fingerprint)):

@@ -96,8 +96,10 @@ async def test_the_given_operations_are_kept_in_order(app: Bootstrap) -> None:
         json.dumps([{"op": "blur", "radius": 51}]),
         json.dumps({"op": "grayscale"}),
         "[{",
+        json.dumps([{"op": "crop", "left": 30, "top": 0, "width": 3, "height": 3}]),
+        json.dumps([{"op": "thumbnail", "size": 16}, {"op": "crop", "left": 0, "top": 0, "width": 17, "height": 1}]),
     ],
-    ids=["eleven", "unknown-op", "width-zero", "blur-too-strong", "not-a-list", "invalid-json"],
+    ids=["eleven", "unknown-op", "width-zero", "blur-too-strong", "not-a-list", "invalid-json", "crop-outside", "crop-after-shrink"],
 )
 async def test_invalid_operations_are_refused_before_anything_is_charged_or_stored(
     app: Bootstrap, operations: str
