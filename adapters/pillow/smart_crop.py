@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from PIL import Image, ImageFilter
 
-from domain.geometry import Size
-
 DRAFT_SIDE = 128  # the energy map's longest side: enough to find a subject, cheap on any source
 # Where each named gravity puts the crop window, as ImageOps.fit's `centering` (0 is left or top, 1 right or bottom).
 CENTERING = {
@@ -21,7 +19,7 @@ CENTERING = {
 }
 
 
-def centering(image: Image.Image, target: Size, gravity: str | None) -> tuple[float, float]:
+def centering(image: Image.Image, target: tuple[int, int], gravity: str | None) -> tuple[float, float]:
     """The `centering` that places a crop of the target's aspect on the named region, or on the busiest one."""
     if gravity != "smart":
         return CENTERING[gravity or "center"]
