@@ -583,7 +583,10 @@ def stack(kind: str, extra: dict[str, str] | None = None, keep: bool = False) ->
             _postgres(f'CREATE SCHEMA "{schema}"')
             queue_name = f"pixelmill-bench-{uuid4().hex}"
             env |= {
-                "PIXELMILL_ENV": "production",
+                # Staging: production's demands, with the sandbox gateway the webhook bench pays through.
+                "PIXELMILL_ENV": "staging",
+                "PIXELMILL_PAYMENT_GATEWAY": "sandbox",
+                "PIXELMILL_PUBLIC_URL": "http://127.0.0.1",
                 "PIXELMILL_DATABASE_URL": f"{POSTGRES_URL}?options=-csearch_path%3D{schema}",
                 "PIXELMILL_BROKER_URL": REDIS_URL,
                 "PIXELMILL_QUEUE_NAME": queue_name,

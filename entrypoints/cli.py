@@ -110,7 +110,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = _settings()
-    if settings.env == "production":
+    if settings.deployed:
         _refuse_production_problems(settings)
         asyncio.run(_check_schema(settings))
     else:
@@ -142,7 +142,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _worker(args: argparse.Namespace) -> int:
     settings = _settings()
-    if settings.env == "production":
+    if settings.deployed:
         _refuse_production_problems(settings)  # first, so that every wrong setting is named at once
         asyncio.run(_check_schema(settings))
     if settings.embedded:
@@ -224,7 +224,7 @@ def _refuse_production_problems(settings: Settings) -> None:
     if problems:
         for problem in problems:
             print(f"pixelmill: {problem}", file=sys.stderr)
-        raise CliError("refusing to start in production mode (PIXELMILL_ENV=production)", code=2)
+        raise CliError(f"refusing to start in {settings.env} mode (PIXELMILL_ENV={settings.env})", code=2)
 
 
 async def _upgrade(settings: Settings) -> None:

@@ -7,6 +7,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -17,7 +18,7 @@ MB = 1024 * 1024
 
 
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
-    env: Literal["development", "production"] = "development"
+    env: Literal["development", "staging", "production"] = "development"
     var_dir: str = "var"
     database_url: str = "sqlite+aiosqlite:///var/pixelmill.db"
     broker_url: str = "memory://"
@@ -39,7 +40,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     order_abandon_after_seconds: int = 24 * 3600
     order_reconcile_interval_seconds: int = 300
     jwt_secret: str = ""
-    public_url: str = "http://127.0.0.1:8000"
+    # The origin of every absolute link; empty (development only) means the address the server listens on.
+    public_url: str = ""
 
     signup_credits: int = 10
     task_cost: int = 1
@@ -79,6 +81,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         return tuple(dict.fromkeys(s for s in [*listed, self.razorpay_webhook_secret] if s))
 
     @property
+    def deployed(self) -> bool:
+        """Staging and production: both demand a real secret, shared services and a public URL."""
+        return self.env != "development"
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -86,11 +93,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Read PIXELMILL_* variables; a wrong value names its variable."""
     environ = dict(os.environ if environ is None else environ)
+    # An empty variable (a line of .env.example left blank) means the default.
     raw = {
         name: environ[PREFIX + name.upper()]
         for name in Settings.__struct_fields__
-        if PREFIX + name.upper() in environ
+        if environ.get(PREFIX + name.upper())
     }
+    if "payment_gateway" not in raw and raw.get("env", "development") != "development":
+        raw["payment_gateway"] = "razorpay"  # a deployment never falls back to the gateway that pays for free
     try:
         return msgspec.convert(raw, Settings, strict=False)
     except msgspec.ValidationError as exc:
@@ -111,8 +121,15 @@ def with_jwt_secret(settings: Settings) -> Settings:
 
 
 def production_problems(settings: Settings) -> list[str]:
-    """What stops a production start, each naming the setting to fix."""
+    """What stops a staging or production start, each naming the setting to fix."""
     problems = []
+    if settings.env == "production" and settings.payment_gateway == "sandbox":
+        problems.append(
+            "PIXELMILL_PAYMENT_GATEWAY=sandbox is refused in production: its checkout pays any order for free "
+            "(use razorpay, or PIXELMILL_ENV=staging)"
+        )
+    if not _is_origin(settings.public_url):
+        problems.append("PIXELMILL_PUBLIC_URL must be the site's origin, like https://pixelmill.example.com")
     if len(settings.jwt_secret) < 32 or settings.jwt_secret in {"change-me", "changeme", "secret"}:
         problems.append("PIXELMILL_JWT_SECRET must be set to a random value of at least 32 characters")
     if not settings.database_url.startswith("postgresql"):
@@ -130,3 +147,8 @@ def production_problems(settings: Settings) -> list[str]:
             "PIXELMILL_RAZORPAY_KEY_ID, _KEY_SECRET and _WEBHOOK_SECRETS (or _WEBHOOK_SECRET) are required with razorpay"
         )
     return problems
+
+
+def _is_origin(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.path in ("", "/") and not parts.query

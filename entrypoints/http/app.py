@@ -68,7 +68,8 @@ def create_app(container: Container) -> Litestar:
         state=State({"container": container}),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespans(container),
-        middleware=[request_context, security_headers, prometheus_config.middleware],
+        middleware=[request_context, prometheus_config.middleware],
+        before_send=[security_headers],  # outside the exception handlers, so error answers get the headers too
         cors_config=CORSConfig(allow_origins=origins, allow_credentials=False) if origins else None,
         stores=rate_limit_stores(settings),  # type: ignore[arg-type]
         request_max_body_size=JSON_BODY_LIMIT,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 STRICT_CSP = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 # Swagger UI, Scalar and ReDoc are served from jsDelivr by Litestar's render plugins; ReDoc runs a blob: worker.
@@ -23,28 +23,18 @@ BUY_CSP = (
 )
 
 
-def security_headers(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        docs = scope["path"].startswith("/docs")
-        buy = scope["path"] == "/buy" or scope["path"].startswith("/buy/")
-        https = scope.get("scheme") == "https"
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders(message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Referrer-Policy", "no-referrer")
-                headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else BUY_CSP if buy else STRICT_CSP)
-                # Checkout opens bank and UPI pages in pop-ups that report back to their opener.
-                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin-allow-popups" if buy else "same-origin")
-                if https:
-                    headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-            await send(message)
-
-        await app(scope, receive, send_with_headers)
-
-    return middleware
+async def security_headers(message: Message, scope: Scope) -> None:
+    """A before-send hook: it sees every answer, error answers too, which route middleware never does."""
+    if scope["type"] != "http" or message["type"] != "http.response.start":
+        return
+    docs = scope["path"].startswith("/docs")
+    buy = scope["path"] == "/buy" or scope["path"].startswith("/buy/")
+    headers = MutableScopeHeaders(message)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else BUY_CSP if buy else STRICT_CSP)
+    # Checkout opens bank and UPI pages in pop-ups that report back to their opener.
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin-allow-popups" if buy else "same-origin")
+    if scope.get("scheme") == "https":
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")

@@ -52,6 +52,10 @@ async def test_production_refuses_a_schema_that_is_not_migrated(tmp_path: Path, 
             "PIXELMILL_DATABASE_URL": with_search_path(POSTGRES_URL, schema),
             "PIXELMILL_BROKER_URL": REDIS_URL,
             "PIXELMILL_STORAGE_URL": f"file://{tmp_path / 'blobs'}",
+            "PIXELMILL_PUBLIC_URL": "https://pixelmill.example.com",
+            "PIXELMILL_RAZORPAY_KEY_ID": "rzp_test_key",
+            "PIXELMILL_RAZORPAY_KEY_SECRET": "key-secret",
+            "PIXELMILL_RAZORPAY_WEBHOOK_SECRET": "webhook-secret",
         }
         run = pixelmill(tmp_path, env, command)
 

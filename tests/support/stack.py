@@ -126,7 +126,10 @@ async def production_stack(root: Path, broker_url: str = REDIS_URL, **settings: 
         env = {
             **clean,
             **CHEAP_ARGON2,
-            "PIXELMILL_ENV": "production",
+            # Staging: everything production demands, with the sandbox gateway the tests pay through.
+            "PIXELMILL_ENV": "staging",
+            "PIXELMILL_PAYMENT_GATEWAY": "sandbox",
+            "PIXELMILL_PUBLIC_URL": "http://127.0.0.1",
             "PIXELMILL_JWT_SECRET": secrets.token_urlsafe(48),
             "PIXELMILL_DATABASE_URL": with_search_path(POSTGRES_URL, schema),
             "PIXELMILL_BROKER_URL": broker_url,

@@ -18,6 +18,7 @@ from application.use_cases.billing.verify_checkout import VerifyCheckout, Verify
 from entrypoints.http.auth import PUBLIC, SCOPE
 from entrypoints.http.controllers.credits import Cursor, Limit
 from entrypoints.http.dependencies import USER_ID, use_cases
+from entrypoints.http.links import absolute_url
 from entrypoints.http.schemas.billing import (
     OrderBody,
     OrderOut,
@@ -76,7 +77,7 @@ class OrdersController(Controller):
         placed = await create_order(user_id, data.plan_id)
         checkout = placed.checkout.to_dict()
         if isinstance(url := checkout.get("checkout_url"), str) and url.startswith("/"):
-            checkout["checkout_url"] = str(request.base_url).rstrip("/") + url
+            checkout["checkout_url"] = absolute_url(request, url)
         return PlacedOrderOut.placed(placed, checkout)
 
     @get("/", summary="List orders, newest first")

@@ -20,6 +20,7 @@ from domain.tasks import Status, Task
 from entrypoints.http.auth import PUBLIC, SCOPE
 from entrypoints.http.controllers.credits import Cursor, Limit
 from entrypoints.http.dependencies import USER_ID, use_cases
+from entrypoints.http.links import absolute_url
 from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
 from entrypoints.http.schemas.tasks import SharedLinkOut, TaskForm, TaskOut, TaskPage
 
@@ -99,7 +100,7 @@ class TasksController(Controller):
     async def share(self, request: Request, task_id: UUID, share_result: ShareResult, user_id: UUID) -> SharedLinkOut:  # type: ignore[type-arg]
         """An unauthenticated link to the result; 409 unless completed."""
         link = await share_result(user_id, task_id)
-        url = str(request.base_url).rstrip("/") + f"/api/v1/shared/{link.token}"
+        url = absolute_url(request, f"/api/v1/shared/{link.token}")
         return SharedLinkOut(url=url, expires_at=link.expires_at)
 
     @delete("/{task_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="Delete a task and its images")

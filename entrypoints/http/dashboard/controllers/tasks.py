@@ -22,6 +22,7 @@ from entrypoints.http.controllers.credits import Cursor
 from entrypoints.http.controllers.tasks import image_response
 from entrypoints.http.dashboard.views import page, see_other
 from entrypoints.http.dependencies import USER_ID, use_cases
+from entrypoints.http.links import absolute_url
 from entrypoints.http.schemas.tasks import SharedLinkOut, TaskOut
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class TaskPagesController(Controller):
     ) -> Template:
         """The task page again, showing a signed, expiring link to the result."""
         link = await share_result(viewer.id, task_id)
-        url = str(request.base_url).rstrip("/") + f"/api/v1/shared/{link.token}"
+        url = absolute_url(request, f"/api/v1/shared/{link.token}")
         return _task_page(request, viewer, await get_task(viewer.id, task_id), SharedLinkOut(url, link.expires_at))
 
     @post("/{task_id:uuid}/delete", summary="Delete a task")
