@@ -86,9 +86,23 @@ class Payment:
     credits: int = 0
     shortfall: int = 0  # credits a refund could not take back without a negative balance
     detail: str | None = None
+    refunded_payment_id: str | None = None  # a refund's: the gateway payment it returned money of
 
 
-def reversed_so_far(payments: list[Payment]) -> tuple[int, int]:
-    """(amount refunded, credits reversed or found short) over an order's earlier refunds."""
-    refunds = [p for p in payments if p.kind is PaymentKind.REFUNDED]
+def granting_payment_id(payments: list[Payment]) -> str | None:
+    """The gateway id of the payment whose capture granted the order's credits, if one did."""
+    return next((p.gateway_payment_id for p in payments if p.kind is PaymentKind.CAPTURED), None)
+
+
+def reversed_so_far(payments: list[Payment], granted_by: str | None = None) -> tuple[int, int]:
+    """(amount refunded, credits reversed or found short) over the earlier refunds of the granting payment.
+
+    Refunds of other payments on the order (auto-refunded duplicates) never count; rows stored before refunds named
+    their payment do.
+    """
+    refunds = [
+        p
+        for p in payments
+        if p.kind is PaymentKind.REFUNDED and p.refunded_payment_id in (None, granted_by)
+    ]
     return sum(p.amount for p in refunds), sum(-p.credits + p.shortfall for p in refunds)

@@ -194,6 +194,7 @@ payments = Table(
     Column("shortfall", Integer, nullable=False),
     Column("detail", Text),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("refunded_payment_id", String(100)),
     CheckConstraint("kind IN ('captured', 'failed', 'mismatched', 'refunded')", name="kind_known"),
     Index("ix_payments_order_id", "order_id"),
     # One capture per order and one row per refund id: the store settles concurrent deliveries.

@@ -42,6 +42,7 @@ _REVERSAL = {
     Reversal.ALREADY_RECORDED: WebhookOutcome.IGNORED,
     Reversal.MISMATCH: WebhookOutcome.MISMATCH,
     Reversal.NOT_PAID: WebhookOutcome.IGNORED,
+    Reversal.NOT_GRANTING: WebhookOutcome.IGNORED,
 }
 
 

@@ -13,7 +13,7 @@ from application.ports.payment_gateway import RefundProcessed
 from application.ports.unit_of_work import UnitOfWork
 from domain.credits import Reason
 from domain.errors import InsufficientCredits
-from domain.orders import Order, Payment, PaymentKind, PaymentSource, reversed_so_far
+from domain.orders import Order, Payment, PaymentKind, PaymentSource, granting_payment_id, reversed_so_far
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,7 @@ class Reversal(StrEnum):
     ALREADY_RECORDED = "already_recorded"
     MISMATCH = "mismatch"
     NOT_PAID = "not_paid"
+    NOT_GRANTING = "not_granting"
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,15 @@ class ReversePurchase:
             # Nothing was granted (an auto-refund of a payment never captured): record it, take nothing.
             await uow.payments.add(self._row(order, refund, PaymentKind.REFUNDED, detail="the order was not paid"))
             return ReversalResult(Reversal.NOT_PAID)
-        refunded, reversed_before = reversed_so_far(await uow.payments.for_order(order.id))  # read after the lock
+        history = await uow.payments.for_order(order.id)  # read after the lock
+        granting = granting_payment_id(history)
+        if granting is not None and refund.payment_id != granting:
+            # Razorpay auto-refunds a second payment on a paid order (captured: false): its money never paid for
+            # the credits, so its refund takes none back.
+            detail = f"a refund of payment {refund.payment_id}, which granted no credits"
+            await uow.payments.add(self._row(order, refund, PaymentKind.REFUNDED, detail=detail))
+            return ReversalResult(Reversal.NOT_GRANTING)
+        refunded, reversed_before = reversed_so_far(history, granting)
         due = order.credits_to_reverse(refunded + refund.amount, reversed_before)
         taken = await self._take(uow, order.user_id, due, order.id, self.clock.now())
         detail = None
@@ -102,4 +111,5 @@ class ReversePurchase:
             credits=credits,
             shortfall=shortfall,
             detail=detail,
+            refunded_payment_id=refund.payment_id,
         )
