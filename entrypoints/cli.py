@@ -1,4 +1,4 @@
-"""The `pixelmill` command: serve, worker, migrate, credits grant, plans list|add|disable.
+"""The `pixelmill` command: serve, worker, migrate, credits grant, plans list|add|disable (and cli_operators' commands).
 
 Exit codes: 0 done, 2 bad usage or configuration, 1 any other failure. Expected failures print one line.
 """
@@ -103,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     plan_disable = plan_commands.add_parser("disable", help="stop selling a plan; orders placed keep theirs")
     plan_disable.add_argument("plan_id", type=_uuid, metavar="PLAN_ID")
     plan_disable.set_defaults(run=_plans_disable)
+
+    from entrypoints.cli_operators import add_operator_commands  # here: that module uses this one's helpers
+
+    add_operator_commands(commands)
     return parser
 
 

@@ -95,6 +95,10 @@ class RazorpayGateway:
         except (KeyError, TypeError, ValueError) as exc:
             raise GatewayFailed("the payment gateway answered with an unexpected payments list") from exc
 
+    async def check_credentials(self) -> None:
+        """Raise GatewayFailed unless Razorpay accepts the key pair (an authenticated list of one order)."""
+        await self._call("list orders with these keys", lambda: self.client.order.all({"count": 1}, timeout=self.timeout))
+
     async def _call(self, what: str, call: Any) -> Any:
         try:
             return await asyncio.to_thread(call)

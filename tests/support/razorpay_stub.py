@@ -168,6 +168,8 @@ class RazorpayStub:
         return order
 
     def answer_get(self, parts: list[str]) -> dict[str, Any]:
+        if parts == ["v1", "orders"]:  # `?count=1`, as `pixelmill doctor` asks to check the keys
+            return payloads.collection(list(self.orders.values())[-1:])
         if len(parts) == 4 and parts[:2] == ["v1", "orders"] and parts[3] == "payments":
             if parts[2] not in self.orders:
                 raise StubRefused("The id provided does not exist")
