@@ -92,9 +92,9 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _operator_settings() -> Settings:
-    """As `serve` sees them: outside production the JWT secret (the sandbox signs with it) is the one in var/."""
+    """As `serve` sees them: in development the JWT secret (the sandbox signs with it) is the one in var/."""
     settings = _settings()
-    return settings if settings.env == "production" else with_jwt_secret(settings)
+    return settings if settings.deployed else with_jwt_secret(settings)
 
 
 def _seconds(raw: str) -> int:

@@ -42,7 +42,7 @@ async def diagnose(settings: Settings) -> list[Finding]:
 
 
 def _settings(settings: Settings) -> list[Finding]:
-    problems = production_problems(settings) if settings.env == "production" else []
+    problems = production_problems(settings) if settings.deployed else []
     if problems:
         return [Finding("settings", False, problem) for problem in problems]
     mode = "embedded (worker inside serve)" if settings.embedded else "separate workers"
@@ -93,8 +93,8 @@ async def _gateway(container: Container) -> str:
     if not isinstance(gateway, RazorpayGateway):
         return "sandbox (no real payments)"
     settings = container.settings()
-    if not (settings.razorpay_key_id and settings.razorpay_key_secret and settings.razorpay_webhook_secret):
-        raise RuntimeError("PIXELMILL_RAZORPAY_KEY_ID, _KEY_SECRET and _WEBHOOK_SECRET must all be set")
+    if not (settings.razorpay_key_id and settings.razorpay_key_secret and settings.webhook_secrets):
+        raise RuntimeError("PIXELMILL_RAZORPAY_KEY_ID, _KEY_SECRET and _WEBHOOK_SECRETS (or _WEBHOOK_SECRET) must be set")
     await gateway.check_credentials()
     return f"razorpay at {settings.razorpay_base_url} accepts key {settings.razorpay_key_id}"
 

@@ -117,7 +117,7 @@ def test_doctor_names_an_unreachable_broker_and_refused_gateway_keys(tmp_path: P
 
 
 def test_doctor_in_production_names_each_wrong_setting(tmp_path: Path, env: dict[str, str]) -> None:
-    run = pixelmill(tmp_path, {**env, "PIXELMILL_ENV": "production"}, "doctor")
+    run = pixelmill(tmp_path, {**env, "PIXELMILL_ENV": "production", "PIXELMILL_STORAGE_URL": "file://var/blobs"}, "doctor")
 
     assert run.returncode == 1
     settings_lines = [line for line in run.stdout.splitlines() if line.startswith("settings")]

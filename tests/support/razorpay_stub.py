@@ -1,6 +1,6 @@
 """A local stand-in for Razorpay's API and webhooks, as its docs describe them.
 
-API: POST /v1/orders, GET /v1/orders/{id}/payments, GET /v1/payments/{id}, POST /v1/payments/{id}/capture and
+API: POST and GET /v1/orders, GET /v1/orders/{id}/payments, GET /v1/payments/{id}, POST /v1/payments/{id}/capture and
 GET /v1/payments/{id}/refunds. It answers on 127.0.0.1 on a port of its own, in a thread, and can be told to fail:
 an error answer, a server error with an HTML body, or an answer that comes too late.
 
