@@ -17,7 +17,7 @@ MAX_OPERATIONS = 10
 MAX_SIDE = 8192
 FITS = ("contain", "cover", "fill")
 DIRECTIONS = ("horizontal", "vertical")
-OUTPUT_FORMATS = ("jpeg", "png", "webp", "avif")
+OUTPUT_FORMATS = ("jpeg", "png", "webp", "avif", "gif")
 LOSSLESS_FORMATS = ("webp", "png")
 # Where a cover crop or a watermark sits; `smart` (cover only) keeps the most detailed region.
 POSITIONS = ("center", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
@@ -97,7 +97,7 @@ class Sharpen:
 
 @dataclass(frozen=True)
 class Format:
-    format: Literal["jpeg", "png", "webp", "avif"]
+    format: Literal["jpeg", "png", "webp", "avif", "gif"]
     quality: int = 85
     lossless: bool | None = None  # WebP and PNG
     progressive: bool | None = None  # JPEG

@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-SUPPORTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "AVIF")
+SUPPORTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "AVIF", "HEIF")
 
 # Content types of the formats Pillow reports, for serving stored files.
 CONTENT_TYPES = {
@@ -31,6 +31,7 @@ class ImageInfo:
     height: int
     mode: str
     bytes: int
+    frames: int = 1  # an animation's frame count
 
     @property
     def pixels(self) -> int:
@@ -41,13 +42,16 @@ class ImageInfo:
         return CONTENT_TYPES.get(self.format, "application/octet-stream")
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "format": self.format,
             "width": self.width,
             "height": self.height,
             "mode": self.mode,
             "bytes": self.bytes,
         }
+        if self.frames > 1:
+            data["frames"] = self.frames
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> ImageInfo:
@@ -57,6 +61,7 @@ class ImageInfo:
             height=int(data["height"]),  # type: ignore[arg-type]
             mode=str(data["mode"]),
             bytes=int(data["bytes"]),  # type: ignore[arg-type]
+            frames=int(data.get("frames", 1)),  # type: ignore[call-overload]
         )
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import pillow_heif
 from PIL import ExifTags, Image
 
+from adapters.pillow.animation import Frames, decode_frames, encode_frames
 from adapters.pillow.operations import apply, shrink_box, turns_gray
 from domain.errors import FieldError, PermanentFailure, UnsupportedImage, ValidationFailed
+from domain.formats import check_frames, kept_frames, result_format
 from domain.operations import Format, Operation
 from domain.pixel_budget import check_pixel_budget
 from domain.shapes import decoded, fit_inside
@@ -15,9 +18,8 @@ from domain.values import SUPPORTED_FORMATS, ImageInfo
 
 # What Pillow raises for a file it cannot read or that is cut short (UnidentifiedImageError is an OSError).
 _BROKEN = (OSError, SyntaxError, ValueError, EOFError)
-_ENCODINGS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF"}
-_KEPT_FORMATS = ("JPEG", "PNG", "WEBP", "AVIF")  # other sources become PNG
 _DEFAULT_QUALITY = 85
+pillow_heif.register_heif_opener()  # HEIC/HEIF phone photos; Pillow reads AVIF itself
 # EXIF orientation → the transposition that makes the image upright.
 _UPRIGHT = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -47,18 +49,23 @@ class PillowImageProcessor:
         except (UnsupportedImage, ValidationFailed) as exc:
             raise PermanentFailure(exc.detail) from exc  # the same bytes will fail the same way
         with source:
-            self._check_budget(source, operations)
-            orientation = _orientation(source)  # PNG may decode everything to find its EXIF: after the check
-            encoding, params = _encoding(operations, _format(source))
-            image = apply(_decode(source, orientation, operations), operations)
-            result = _encode(image, encoding, params)
+            frames = kept_frames(_format(source), _frame_count(source), operations)
+            self._check_budget(source, frames, operations)
+            encoding, params = _encoding(operations, _format(source), frames)
+            if frames > 1:
+                result = _run_animation(source, operations, encoding, params)
+            else:
+                orientation = _orientation(source)  # PNG may decode everything to find its EXIF: after the check
+                image = apply(_decode(source, orientation, operations), operations)
+                result = _encode(image, encoding, params)
         with Image.open(BytesIO(result)) as reopened:
             return result, _describe(reopened, result)
 
-    def _check_budget(self, source: Image.Image, operations: tuple[Operation, ...]) -> None:
+    def _check_budget(self, source: Image.Image, frames: int, operations: tuple[Operation, ...]) -> None:
         """The submission's rule again, from the header, before a single pixel is allocated."""
         try:
-            check_pixel_budget(decoded(source.width, source.height, source.mode), operations, self.max_pixels)
+            check_frames(frames)
+            check_pixel_budget(decoded(source.width, source.height, source.mode, frames), operations, self.max_pixels)
         except ValidationFailed as exc:
             raise PermanentFailure(f"the image is too large to process: {exc.detail}") from exc
 
@@ -69,7 +76,7 @@ class PillowImageProcessor:
             # Pillow's own guard fires at open, before the size is ours to read.
             raise ValidationFailed(FieldError("image", f"too many pixels, at most {self.max_pixels:,}")) from exc
         except _BROKEN as exc:
-            raise UnsupportedImage("not a JPEG, PNG, WebP, GIF, BMP, TIFF or AVIF image") from exc
+            raise UnsupportedImage("not a JPEG, PNG, WebP, GIF, BMP, TIFF, AVIF or HEIC image") from exc
         width, height = image.size
         if width * height > self.max_pixels:
             image.close()
@@ -115,18 +122,38 @@ def _normalise(image: Image.Image) -> Image.Image:
     return image if image.mode == mode else image.convert(mode)
 
 
-def _encoding(operations: tuple[Operation, ...], source_format: str) -> tuple[str, dict[str, object]]:
+def _run_animation(source: Image.Image, operations: tuple[Operation, ...], encoding: str, params: dict[str, object]) -> bytes:
+    try:
+        frames = decode_frames(source, _normalise)
+    except _BROKEN as exc:
+        raise PermanentFailure("the animation is damaged or truncated") from exc
+    processed = Frames([apply(image, operations) for image in frames.images], frames.durations, frames.loop)
+    try:
+        return encode_frames(processed, encoding, params)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise PermanentFailure(f"the result cannot be encoded as {encoding}: {exc}") from exc
+
+
+def _frame_count(image: Image.Image) -> int:
+    try:
+        return int(getattr(image, "n_frames", 1))
+    except _BROKEN as exc:
+        raise PermanentFailure("the animation is damaged or truncated") from exc
+
+
+def _encoding(operations: tuple[Operation, ...], source_format: str, frames: int) -> tuple[str, dict[str, object]]:
     """Pillow's name for the output format and its save parameters: the last `format` op's, else the source's."""
+    encoding = result_format(source_format, frames, operations)
     formats = [operation for operation in operations if isinstance(operation, Format)]
     if not formats:
-        return (source_format if source_format in _KEPT_FORMATS else "PNG"), {"quality": _DEFAULT_QUALITY}
+        return encoding, {"quality": _DEFAULT_QUALITY}
     chosen = formats[-1]
     params: dict[str, object] = {"quality": chosen.quality}
     if chosen.lossless and chosen.format == "webp":
         params["lossless"] = True  # PNG is lossless anyway
     if chosen.progressive:
         params["progressive"] = True
-    return _ENCODINGS[chosen.format], params
+    return encoding, params
 
 
 def _encode(image: Image.Image, encoding: str, params: dict[str, object]) -> bytes:
@@ -157,4 +184,8 @@ def _format(image: Image.Image) -> str:
 
 
 def _describe(image: Image.Image, data: bytes) -> ImageInfo:
-    return ImageInfo(_format(image), image.width, image.height, image.mode, len(data))
+    try:
+        frames = int(getattr(image, "n_frames", 1))  # GIF walks its blocks without decoding them: cheap
+    except _BROKEN:
+        frames = 1  # a damaged animation: the worker finds out, fails and refunds
+    return ImageInfo(_format(image), image.width, image.height, image.mode, len(data), frames)

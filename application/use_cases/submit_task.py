@@ -25,6 +25,7 @@ from domain.errors import (
     TransientFailure,
     ValidationFailed,
 )
+from domain.formats import check_frames, kept_frames
 from domain.geometry import check_crops
 from domain.operations import Operation, parse_pipeline, to_dict
 from domain.pixel_budget import check_pixel_budget
@@ -84,7 +85,9 @@ class SubmitTask:
         operations = parse_pipeline(_json_field("operations", cmd.operations))
         key = _check_key(cmd.idempotency_key)
         info = self.processor.probe(cmd.image)  # header only: a full decode is the worker's job
-        source = decoded(info.width, info.height, info.mode)
+        frames = kept_frames(info.format, info.frames, operations)
+        check_frames(frames)
+        source = decoded(info.width, info.height, info.mode, frames)
         check_crops(source, operations)
         check_pixel_budget(source, operations, self.max_pixels)
         fingerprint = _fingerprint(title, metadata, operations, cmd.image)

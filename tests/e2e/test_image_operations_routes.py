@@ -59,3 +59,36 @@ async def test_invalid_new_fields_name_themselves(api: Api) -> None:
     fields = {error["field"] for error in response.json()["errors"]}
     assert fields == {"operations[0].gravity", "operations[1].color", "operations[2].lossless"}
     assert await ledger_reconciles(user) == 10
+
+
+def gif_animation() -> bytes:
+    frames = [Image.new("RGB", (40, 20), colour) for colour in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=[100, 200, 300], loop=0)
+    return out.getvalue()
+
+
+async def test_an_animated_gif_becomes_an_animated_webp_with_its_frames(api: Api) -> None:
+    user = await api.new_user()
+    operations = [{"op": "resize", "width": 20, "height": 20}, {"op": "format", "format": "webp"}]
+    response = await user.submit(gif_animation(), operations=json.dumps(operations))
+    assert response.status_code == 202, response.text
+    assert response.json()["source"]["frames"] == 3
+    done = await finished(user, response.json()["id"])
+    assert done["status"] == "completed", done["error"]
+    assert (done["result"]["format"], done["result"]["width"], done["result"]["frames"]) == ("WEBP", 20, 3)
+    result = await user.get(f"/api/v1/tasks/{done['id']}/result")
+    assert Image.open(io.BytesIO(result.content)).n_frames == 3
+
+
+async def test_a_heic_phone_photo_is_accepted_and_becomes_a_jpeg(api: Api) -> None:
+    user = await api.new_user()
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (0, 128, 255)).save(out, "HEIF")
+    response = await user.submit(out.getvalue(), operations=json.dumps([{"op": "grayscale"}]))
+    assert response.status_code == 202, response.text
+    assert response.json()["source"]["format"] == "HEIF"
+    done = await finished(user, response.json()["id"])
+    assert (done["result"]["format"], done["result"]["width"], done["result"]["height"]) == ("JPEG", 64, 48)
+    source = await user.get(f"/api/v1/tasks/{done['id']}/source")
+    assert source.headers["content-type"] == "image/heif"

@@ -97,7 +97,7 @@ def test_operations_must_be_a_list(raw: object) -> None:
         ({"op": "blur", "radius": 0}, "operations[0].radius"),
         ({"op": "blur", "radius": 50.01}, "operations[0].radius"),
         ({"op": "blur"}, "operations[0].radius"),
-        ({"op": "format", "format": "gif"}, "operations[0].format"),
+        ({"op": "format", "format": "tiff"}, "operations[0].format"),
         ({"op": "format", "format": "jpeg", "quality": 101}, "operations[0].quality"),
         ({"op": "format", "format": "jpeg", "quality": 0}, "operations[0].quality"),
         ({"op": "grayscale", "amount": 1}, "operations[0].amount"),

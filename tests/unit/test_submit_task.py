@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from io import BytesIO
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 
 from adapters.memory.storage import MemoryBlobStorage
 from domain.credits import Reason
@@ -165,6 +167,27 @@ async def test_an_image_with_too_many_pixels_is_refused(app: Bootstrap) -> None:
         await app.submit(user, image=jpeg(101, 100))  # 10,100 pixels, the cap is 10,000
     assert [e.field for e in exc.value.errors] == ["image"]
     assert_nothing_happened(app, user)
+
+
+def gif_animation(width: int, height: int, frames: int) -> bytes:
+    images = [Image.new("RGB", (width, height), (40 * i, 0, 0)) for i in range(frames)]
+    out = BytesIO()
+    images[0].save(out, "GIF", save_all=True, append_images=images[1:], duration=50)
+    return out.getvalue()
+
+
+async def test_an_animation_counts_frames_times_pixels_against_the_cap(app: Bootstrap) -> None:
+    user = await app.user()
+    with pytest.raises(ValidationFailed) as exc:
+        await app.submit(user, image=gif_animation(80, 50, 3))  # 4,000 pixels a frame, 12,000 in all
+    assert [e.field for e in exc.value.errors] == ["image"]
+    assert_nothing_happened(app, user)
+
+
+async def test_an_animation_turned_into_a_still_counts_one_frame(app: Bootstrap) -> None:
+    user = await app.user()
+    task = await app.submit(user, image=gif_animation(80, 50, 3), operations=json.dumps([{"op": "format", "format": "png"}]))
+    assert task.source.frames == 3
 
 
 async def test_a_pipeline_that_would_grow_past_the_pixel_cap_is_refused_naming_the_operation(app: Bootstrap) -> None:

@@ -25,16 +25,17 @@ class TaskForm:
     operations: str | None = None
 
 
-class ImageInfoOut(msgspec.Struct):
+class ImageInfoOut(msgspec.Struct, omit_defaults=True):
     format: str
     width: int
     height: int
     mode: str
     bytes: int
+    frames: int = 1  # shown only for an animation
 
     @classmethod
     def of(cls, info: ImageInfo) -> ImageInfoOut:
-        return cls(info.format, info.width, info.height, info.mode, info.bytes)
+        return cls(info.format, info.width, info.height, info.mode, info.bytes, info.frames)
 
 
 class TaskOut(msgspec.Struct):
