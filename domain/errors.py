@@ -79,6 +79,10 @@ class ResultNotReady(Conflict):
     """The task has no result: it is not completed."""
 
 
+class PaymentNotCaptured(Conflict):
+    """The payment was not captured: nothing was granted."""
+
+
 class DuplicateRecord(Conflict):
     """A unique rule of the store was hit; the whole unit of work was rolled back."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -88,16 +89,28 @@ class RazorpayGateway:
             "fetch an order's payments", lambda: self.client.order.payments(gateway_order_id, timeout=self.timeout)
         )
         try:
-            return [
-                GatewayPayment(str(item["id"]), int(item["amount"]), str(item["currency"]), str(item["status"]))
-                for item in answer["items"]
-            ]
+            return [_payment(item) for item in answer["items"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise GatewayFailed("the payment gateway answered with an unexpected payments list") from exc
 
     async def check_credentials(self) -> None:
         """Raise GatewayFailed unless Razorpay accepts the key pair (an authenticated list of one order)."""
         await self._call("list orders with these keys", lambda: self.client.order.all({"count": 1}, timeout=self.timeout))
+
+    async def fetch_payment(self, payment_id: str) -> GatewayPayment:
+        _check_id(payment_id)
+        answer = await self._call(
+            "fetch a payment", lambda: self.client.payment.fetch(payment_id, {}, timeout=self.timeout)
+        )
+        return _parsed(answer)
+
+    async def capture_payment(self, payment_id: str, amount: int, currency: str) -> GatewayPayment:
+        _check_id(payment_id)
+        data = {"currency": currency}  # the SDK adds the amount to this dict
+        answer = await self._call(
+            "capture a payment", lambda: self.client.payment.capture(payment_id, amount, data, timeout=self.timeout)
+        )
+        return _parsed(answer)
 
     async def _call(self, what: str, call: Any) -> Any:
         try:
@@ -112,3 +125,31 @@ class RazorpayGateway:
             return bool(check())
         except (SignatureVerificationError, TypeError, ValueError):  # TypeError: a signature that is not ASCII
             return False
+
+
+# Payment ids go into the URL path: only Razorpay's alphabet, so that no id can name another resource.
+PAYMENT_ID = re.compile(r"[A-Za-z0-9_]{1,100}")
+
+
+def _check_id(payment_id: str) -> None:
+    if not PAYMENT_ID.fullmatch(payment_id):
+        raise GatewayFailed("not a payment id")
+
+
+def _payment(item: dict[str, Any]) -> GatewayPayment:
+    """A payment entity (razorpay.com/docs/api/payments/entity); raises KeyError, TypeError or ValueError."""
+    order_id = item.get("order_id")
+    return GatewayPayment(
+        str(item["id"]),
+        int(item["amount"]),
+        str(item["currency"]),
+        str(item["status"]),
+        str(order_id) if order_id else None,
+    )
+
+
+def _parsed(answer: Any) -> GatewayPayment:
+    try:
+        return _payment(answer)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise GatewayFailed("the payment gateway answered with an unexpected payment") from exc

@@ -8,6 +8,7 @@ process only, for reconciliation.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import time
 from collections import defaultdict
@@ -17,6 +18,7 @@ from uuid import UUID
 from adapters.razorpay import signatures
 from adapters.razorpay.events import event_body, parse_event
 from application.ports.payment_gateway import Checkout, GatewayEvent, GatewayOrder, GatewayPayment
+from domain.errors import GatewayFailed
 
 CHECKOUT_PATH = "/sandbox/checkout"
 ACCOUNT_ID = "acc_sandbox"
@@ -62,11 +64,27 @@ class SandboxGateway:
     async def fetch_order_payments(self, gateway_order_id: str) -> list[GatewayPayment]:
         return list(self.payments.get(gateway_order_id, []))
 
+    async def fetch_payment(self, payment_id: str) -> GatewayPayment:
+        for payments in self.payments.values():
+            for payment in payments:
+                if payment.payment_id == payment_id:
+                    return payment
+        raise GatewayFailed("the sandbox made no such payment (in this process)")
+
+    async def capture_payment(self, payment_id: str, amount: int, currency: str) -> GatewayPayment:
+        payment = await self.fetch_payment(payment_id)
+        if payment.status != "authorized" or (payment.amount, payment.currency) != (amount, currency):
+            raise GatewayFailed("only an authorized payment can be captured, for the amount authorized")
+        captured = dataclasses.replace(payment, status="captured")
+        listed = self.payments[payment.order_id or ""]
+        listed[listed.index(payment)] = captured
+        return captured
+
     # What the checkout page does in Razorpay's place.
 
     def pay(self, gateway_order_id: str, amount: int, currency: str, status: str = "captured") -> GatewayPayment:
-        """A payment the buyer made on the order (captured or failed), remembered for reconciliation."""
-        payment = GatewayPayment(f"pay_sbx_{secrets.token_hex(7)}", amount, currency, status)
+        """A payment the buyer made on the order (captured, authorized or failed), remembered for reconciliation."""
+        payment = GatewayPayment(f"pay_sbx_{secrets.token_hex(7)}", amount, currency, status, gateway_order_id)
         self.payments[gateway_order_id].append(payment)
         return payment
 

@@ -38,6 +38,7 @@ class GatewayPayment:
     amount: int
     currency: str
     status: str
+    order_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,4 +103,12 @@ class PaymentGateway(Protocol):
 
     async def fetch_order_payments(self, gateway_order_id: str) -> list[GatewayPayment]:
         """The payments the gateway holds for its order; raises GatewayFailed."""
+        ...
+
+    async def fetch_payment(self, payment_id: str) -> GatewayPayment:
+        """The payment as the gateway holds it now; raises GatewayFailed (an unknown id too)."""
+        ...
+
+    async def capture_payment(self, payment_id: str, amount: int, currency: str) -> GatewayPayment:
+        """Capture an authorized payment for exactly amount and currency; raises GatewayFailed when refused."""
         ...

@@ -26,6 +26,7 @@ _STATUS: list[tuple[type[e.DomainError], int, str]] = [
     (e.IdempotencyKeyReused, 409, "idempotency-key-reused"),
     (e.ResultNotReady, 409, "result-not-ready"),
     (e.TooManyApiKeys, 409, "too-many-api-keys"),
+    (e.PaymentNotCaptured, 409, "payment-not-captured"),
     (e.Conflict, 409, "conflict"),
     (e.NotFound, 404, "not-found"),
     (e.InsufficientCredits, 402, "insufficient-credits"),

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 import pytest
 from dependency_injector import providers
 
-from application.ports.payment_gateway import Checkout, GatewayOrder
+from application.ports.payment_gateway import Checkout, GatewayOrder, GatewayPayment
 from domain.plans import DEFAULT_PLANS
 from tests.e2e.conftest import png
 from tests.e2e.dashboard_client import Site, Visitor, dashboard, task_id_of, text_of
@@ -322,6 +322,9 @@ class RazorpayLike:
 
     def verify_checkout(self, gateway_order_id: str, payment_id: str, signature: str) -> bool:
         return signature == "good"
+
+    async def fetch_payment(self, payment_id: str) -> GatewayPayment:
+        return GatewayPayment(payment_id, 9_900, "INR", "captured", "order_RZP123")
 
 
 async def test_with_razorpay_the_buy_page_opens_checkout_loaded_from_razorpay(site: Site, visitor: Visitor) -> None:

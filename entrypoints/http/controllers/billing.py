@@ -94,12 +94,21 @@ class OrdersController(Controller):
         "/{order_id:uuid}/verify",
         status_code=HTTP_200_OK,
         summary="Verify Checkout's signed payment result",
-        responses=problems({400: "Wrong signature, or another order's gateway id: nothing changed"}),
+        responses=problems(
+            {
+                400: "Wrong signature, or another order's gateway id: nothing changed",
+                409: "The payment is not captured (failed, refunded, or could not be captured): nothing granted",
+                502: "The payment gateway could not be asked about the payment: nothing granted",
+            }
+        ),
     )
     async def verify(
         self, order_id: UUID, data: VerifyBody, verify_checkout: VerifyCheckout, user_id: UUID
     ) -> OrderOut:
-        """The order, paid and credited (once); 400 for a wrong signature or another order's gateway id."""
+        """The order, paid and credited (once); 400 for a wrong signature or another order's gateway id.
+
+        The payment is fetched from the gateway: captured grants; authorized is captured first; others are 409.
+        """
         command = VerifyCheckoutCommand(
             user_id=user_id,
             order_id=order_id,
