@@ -4,8 +4,10 @@
 bootstrap:
 	@scripts/bootstrap.sh
 
+PORT ?= 8000
+
 run: bootstrap
-	.venv/bin/pixelmill serve
+	.venv/bin/pixelmill serve --port $(PORT)
 
 # PostgreSQL, Redis, Chromium and docker-compose first: started or installed when it can, else one line each.
 test:
