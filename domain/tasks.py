@@ -108,3 +108,8 @@ def source_key(task_id: UUID) -> str:
 
 def result_key(task_id: UUID) -> str:
     return f"results/{task_id}"
+
+
+def preview_key(task_id: UUID) -> str:
+    """A small WebP of the result, made in the same attempt: its key follows from the id, so no column holds it."""
+    return f"previews/{task_id}"

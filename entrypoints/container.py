@@ -41,6 +41,7 @@ from application.use_cases.session_tokens import SessionTokens
 from application.use_cases.sign_up import SignUp
 from application.use_cases.submit_task import SubmitTask
 from application.use_cases.sweep import Sweep
+from application.use_cases.get_preview import GetPreview
 from application.use_cases.task_files import DeleteTask, GetResult, GetSource, OpenSharedResult, ShareResult
 from entrypoints.payment_gateway import make_payment_gateway
 from entrypoints.settings import Settings
@@ -145,6 +146,7 @@ class Container(containers.DeclarativeContainer):
     queue_depth = providers.Factory(QueueDepth, uow.provider)
     get_source = providers.Factory(GetSource, uow.provider, storage)
     get_result = providers.Factory(GetResult, uow.provider, storage)
+    get_preview = providers.Factory(GetPreview, uow.provider, storage)
     share_result = providers.Factory(
         ShareResult, uow.provider, tokens, clock, ids, ttl=providers.Callable(_seconds, settings.provided.share_link_seconds)
     )

@@ -19,6 +19,7 @@ from domain.values import SUPPORTED_FORMATS, ImageInfo
 # What Pillow raises for a file it cannot read or that is cut short (UnidentifiedImageError is an OSError).
 _BROKEN = (OSError, SyntaxError, ValueError, EOFError)
 _DEFAULT_QUALITY = 85
+PREVIEW_SIDE = 320
 pillow_heif.register_heif_opener()  # HEIC/HEIF phone photos; Pillow reads AVIF itself
 # EXIF orientation → the transposition that makes the image upright.
 _UPRIGHT = {
@@ -60,6 +61,18 @@ class PillowImageProcessor:
                 result = _encode(image, encoding, params)
         with Image.open(BytesIO(result)) as reopened:
             return result, _describe(reopened, result)
+
+    def preview(self, data: bytes) -> bytes:
+        """A WebP of an image (an animation's first frame), longest side at most 320; Blocking."""
+        try:
+            with Image.open(BytesIO(data)) as image:
+                box = (PREVIEW_SIDE, PREVIEW_SIDE)
+                image.draft("RGB", fit_inside(image.size, box))  # JPEG decodes at 1/2..1/8 scale: cheap
+                image.load()
+                small = _normalise(image).resize(fit_inside(image.size, box), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        except _BROKEN as exc:
+            raise PermanentFailure("the result cannot be previewed") from exc
+        return _encode(small, "WEBP", {"quality": 75})
 
     def _check_budget(self, source: Image.Image, frames: int, operations: tuple[Operation, ...]) -> None:
         """The submission's rule again, from the header, before a single pixel is allocated."""

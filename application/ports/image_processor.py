@@ -16,3 +16,7 @@ class ImageProcessor(Protocol):
     def run(self, data: bytes, operations: tuple[Operation, ...]) -> tuple[bytes, ImageInfo]:
         """Decode, apply, strip metadata, encode; raises PermanentFailure for a broken image. Blocking."""
         ...
+
+    def preview(self, data: bytes) -> bytes:
+        """A WebP of an image (an animation's first frame), longest side at most 320; Blocking."""
+        ...

@@ -16,7 +16,7 @@ from application.ports.metrics import Metrics
 from application.use_cases.common import UowFactory
 from domain.credits import Reason
 from domain.errors import DuplicateRecord, NotFound, PermanentFailure, TransientFailure
-from domain.tasks import Task, result_key
+from domain.tasks import Task, preview_key, result_key
 from domain.values import ImageInfo
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,8 @@ class ProcessTask:
             data, info = await asyncio.to_thread(self.processor.run, source, task.operations)
             key = result_key(task.id)
             await self._retrying(lambda: self.storage.put(key, data))
+            preview = await asyncio.to_thread(self.processor.preview, data)  # for the dashboard's lists
+            await self._retrying(lambda: self.storage.put(preview_key(task.id), preview))
         except (PermanentFailure, TransientFailure, NotFound) as exc:
             return await self._fail(task, _reason(exc))
         finally:
@@ -108,6 +110,7 @@ class ProcessTask:
         async with self.uow() as uow:
             if await uow.tasks.get(task.id) is None and task.result_key:
                 await self.storage.delete(task.result_key)
+                await self.storage.delete(preview_key(task.id))
 
     async def _retrying(self, step: Callable[[], Awaitable[T]]) -> T:
         for attempt in range(self.retries):

@@ -13,7 +13,7 @@ from application.ports.security import TokenIssuer
 from application.use_cases.common import UowFactory
 from application.use_cases.read_tasks import GetTask
 from domain.errors import InvalidToken, NotFound, ResultNotReady, SharedLinkInvalid, TaskNotFound
-from domain.tasks import Status, Task, result_key
+from domain.tasks import Status, Task, preview_key, result_key
 from domain.tokens import SHARE, Claims
 from domain.values import ImageInfo
 
@@ -132,3 +132,4 @@ class DeleteTask:
         # After the commit: a failed commit must not lose the files of a task that still exists.
         await self.storage.delete(task.source_key)
         await self.storage.delete(result_key(task.id))
+        await self.storage.delete(preview_key(task.id))

@@ -92,3 +92,18 @@ async def test_a_heic_phone_photo_is_accepted_and_becomes_a_jpeg(api: Api) -> No
     assert (done["result"]["format"], done["result"]["width"], done["result"]["height"]) == ("JPEG", 64, 48)
     source = await user.get(f"/api/v1/tasks/{done['id']}/source")
     assert source.headers["content-type"] == "image/heif"
+
+
+async def test_a_completed_task_has_a_small_webp_preview_for_its_owner_only(api: Api) -> None:
+    user, other = await api.new_user(), await api.new_user()
+    operations = [{"op": "resize", "width": 400, "height": 100, "fit": "fill"}]
+    response = await user.submit(jpeg(64, 48), operations=json.dumps(operations))
+    done = await finished(user, response.json()["id"])
+    assert done["status"] == "completed", done["error"]
+
+    preview = await user.get(f"/api/v1/tasks/{done['id']}/preview")
+    assert preview.status_code == 200
+    assert preview.headers["content-type"] == "image/webp"
+    image = Image.open(io.BytesIO(preview.content))
+    assert (image.format, image.size) == ("WEBP", (320, 80))
+    assert (await other.get(f"/api/v1/tasks/{done['id']}/preview")).status_code == 404

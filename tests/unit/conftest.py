@@ -26,6 +26,7 @@ from adapters.security.tokens import JwtTokenIssuer
 from application.ports.image_processor import ImageProcessor
 from application.use_cases.account import GetBalance, GetMe, ListLedger
 from application.use_cases.authenticate import Authenticate
+from application.use_cases.get_preview import GetPreview
 from application.use_cases.log_in import LogIn, LogInCommand
 from application.use_cases.log_out import LogOut
 from application.use_cases.process_task import ProcessTask
@@ -182,6 +183,7 @@ class Bootstrap:
         self.task_events = TaskEvents(uow, poll_seconds=0)
         self.get_source = GetSource(uow, self.storage)
         self.get_result = GetResult(uow, self.storage)
+        self.get_preview = GetPreview(uow, self.storage)
         self.share_result = ShareResult(uow, self.tokens, self.clock, self.ids, SHARE_TTL)
         self.open_shared_result = OpenSharedResult(uow, self.storage, self.tokens, self.clock)
         self.delete_task = DeleteTask(uow, self.storage)

@@ -6,7 +6,7 @@ import pytest
 
 from domain.credits import Reason
 from domain.errors import ResultNotReady, SharedLinkInvalid, TaskNotFound
-from domain.tasks import result_key
+from domain.tasks import preview_key, result_key
 from tests.unit.conftest import SHARE_TTL, SIGNUP_CREDITS, Bootstrap, noisy_jpeg, png, read_all
 
 
@@ -119,7 +119,7 @@ async def test_deleting_a_task_removes_its_row_and_files_without_a_refund(app: B
     user = await app.user()
     task = await app.submit(user)
     await app.drain()
-    assert app.blob_keys() == {task.source_key, result_key(task.id)}
+    assert app.blob_keys() == {task.source_key, result_key(task.id), preview_key(task.id)}
 
     await app.delete_task(user.id, task.id)
 

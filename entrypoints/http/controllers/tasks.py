@@ -13,6 +13,7 @@ from litestar.params import Body, HeaderParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Stream
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from application.use_cases.get_preview import GetPreview
 from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
 from application.use_cases.submit_task import SubmitTask, SubmitTaskCommand
 from application.use_cases.task_files import DeleteTask, FileStream, GetResult, GetSource, OpenSharedResult, ShareResult
@@ -43,6 +44,7 @@ class TasksController(Controller):
     dependencies = {
         **use_cases("submit_task", "list_tasks", "get_task", "task_events", "get_source", "get_result"),
         **use_cases("share_result", "delete_task"),
+        **use_cases("get_preview"),
         **USER_ID,
     }
 
@@ -95,6 +97,11 @@ class TasksController(Controller):
     async def result(self, task_id: UUID, get_result: GetResult, user_id: UUID) -> Stream:
         """The processed bytes; 409 unless completed."""
         return image_response(await get_result(user_id, task_id))
+
+    @get("/{task_id:uuid}/preview", summary="A small WebP of the result (longest side 320)")
+    async def preview(self, task_id: UUID, get_preview: GetPreview, user_id: UUID) -> Stream:
+        """The preview made with the result; 409 unless completed."""
+        return image_response(await get_preview(user_id, task_id))
 
     @post("/{task_id:uuid}/share", status_code=HTTP_201_CREATED, summary="Make a signed, expiring download link")
     async def share(self, request: Request, task_id: UUID, share_result: ShareResult, user_id: UUID) -> SharedLinkOut:  # type: ignore[type-arg]
