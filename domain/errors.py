@@ -122,6 +122,10 @@ class TooManyApiKeys(Conflict):
 class UnsupportedImage(DomainError):
     """The file is not a supported image."""
 
+    def __init__(self, detail: str = "", errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail)
+        self.errors = errors  # which file, in a batch
+
 
 class PayloadTooLarge(DomainError):
     """The upload is too large."""

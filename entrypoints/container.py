@@ -39,6 +39,7 @@ from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.resolve_bearer import ResolveBearer
 from application.use_cases.session_tokens import SessionTokens
 from application.use_cases.sign_up import SignUp
+from application.use_cases.submit_batch import SubmitBatch
 from application.use_cases.submit_task import SubmitTask
 from application.use_cases.sweep import Sweep
 from application.use_cases.get_preview import GetPreview
@@ -111,6 +112,18 @@ class Container(containers.DeclarativeContainer):
 
     submit_task = providers.Factory(
         SubmitTask,
+        uow.provider,
+        storage,
+        queue,
+        processor,
+        clock,
+        ids,
+        metrics,
+        cost=settings.provided.task_cost,
+        max_pixels=settings.provided.max_image_pixels,
+    )
+    submit_batch = providers.Factory(
+        SubmitBatch,
         uow.provider,
         storage,
         queue,

@@ -60,7 +60,8 @@ def problem(
 def domain_error(_: Request[Any, Any, Any], exc: e.DomainError) -> Response[dict[str, Any]]:
     for error_type, status, kind in _STATUS:
         if isinstance(exc, error_type):
-            fields = [{"field": f.field, "message": f.message} for f in exc.errors] if isinstance(exc, e.ValidationFailed) else None
+            named = getattr(exc, "errors", None) or None  # ValidationFailed's fields, or the file of a batch
+            fields = [{"field": f.field, "message": f.message} for f in named] if named is not None else None
             return problem(status, exc.detail, kind, fields)
     return problem(400, exc.detail)
 

@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_
 
 from application.use_cases.get_preview import GetPreview
 from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
+from application.use_cases.submit_batch import SubmitBatch, SubmitBatchCommand
 from application.use_cases.submit_task import SubmitTask, SubmitTaskCommand
 from application.use_cases.task_files import DeleteTask, FileStream, GetResult, GetSource, OpenSharedResult, ShareResult
 from domain.tasks import Status, Task
@@ -23,7 +24,7 @@ from entrypoints.http.controllers.credits import Cursor, Limit
 from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.links import absolute_url
 from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
-from entrypoints.http.schemas.tasks import SharedLinkOut, TaskForm, TaskOut, TaskPage
+from entrypoints.http.schemas.tasks import BatchForm, SharedLinkOut, TaskBatchOut, TaskForm, TaskOut, TaskPage
 
 IdempotencyKey = Annotated[
     str | None, HeaderParameter(name="Idempotency-Key", required=False, description="Retry-safe submission key (24 h)")
@@ -44,7 +45,7 @@ class TasksController(Controller):
     dependencies = {
         **use_cases("submit_task", "list_tasks", "get_task", "task_events", "get_source", "get_result"),
         **use_cases("share_result", "delete_task"),
-        **use_cases("get_preview"),
+        **use_cases("get_preview", "submit_batch"),
         **USER_ID,
     }
 
@@ -70,6 +71,31 @@ class TasksController(Controller):
             )
         )
         return TaskOut.of(submitted.task)
+
+    @post("/batch", status_code=HTTP_202_ACCEPTED, opt={RATE_LIMIT: SUBMIT}, summary="Submit 1 to 20 images at once")
+    async def submit_batch(
+        self,
+        data: Annotated[BatchForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        submit_batch: SubmitBatch,
+        user_id: UUID,
+        idempotency_key: IdempotencyKey = None,
+    ) -> TaskBatchOut:
+        """All or nothing: every file valid and N credits charged in one transaction, or nothing charged."""
+        images = []
+        for upload in data.image if isinstance(data.image, list) else [data.image]:
+            images.append(await upload.read())
+            await upload.close()
+        tasks = await submit_batch(
+            SubmitBatchCommand(
+                owner_id=user_id,
+                title=data.title,
+                images=images,
+                metadata=data.metadata,
+                operations=data.operations,
+                idempotency_key=idempotency_key,
+            )
+        )
+        return TaskBatchOut([TaskOut.of(task) for task in tasks])
 
     @get("/", summary="List tasks, newest first")
     async def list(

@@ -25,6 +25,16 @@ class TaskForm:
     operations: str | None = None
 
 
+@dataclass
+class BatchForm:
+    """multipart/form-data of POST /api/v1/tasks/batch: 1 to 20 `image` parts."""
+
+    image: list[UploadFile]
+    title: str
+    metadata: str | None = None
+    operations: str | None = None
+
+
 class ImageInfoOut(msgspec.Struct, omit_defaults=True):
     format: str
     width: int
@@ -77,6 +87,10 @@ class TaskPage(msgspec.Struct):
     @classmethod
     def of(cls, page: Page[Task]) -> TaskPage:
         return cls([TaskOut.of(t) for t in page.items], page.next_cursor)
+
+
+class TaskBatchOut(msgspec.Struct):
+    items: list[TaskOut]
 
 
 class SharedLinkOut(msgspec.Struct):
