@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 import struct
 import zlib
 
@@ -268,8 +269,7 @@ async def test_every_api_route_but_the_public_ones_needs_a_token(api: Api) -> No
     for route in api.harness.app.routes:
         if not route.path.startswith("/api/v1") or route.path in public:
             continue
-        path = route.path.replace("{task_id:uuid}", "00000000-0000-0000-0000-000000000001")
-        path = path.replace("{order_id:uuid}", "00000000-0000-0000-0000-000000000002")
+        path = re.sub(r"\{\w+:uuid\}", "00000000-0000-0000-0000-000000000001", route.path)
         for method in sorted(route.methods - {"OPTIONS", "HEAD"}):
             response = await api.http.request(method, path)
             assert response.status_code == 401, (method, path, response.status_code)
