@@ -359,12 +359,19 @@ async def test_checkouts_signed_result_pays_the_order_once_and_a_forged_one_noth
     assert await visitor.balance() == 60
 
 
-async def test_only_the_buy_pages_may_load_razorpay(visitor: Visitor) -> None:
-    for path in ("/", "/tasks", "/ledger", "/login"):
-        csp = (await visitor.http.get(path)).headers["content-security-policy"]
-        assert "razorpay" not in csp
-        assert "unsafe-inline" not in csp
-    assert "razorpay" in (await visitor.http.get("/buy")).headers["content-security-policy"]
+async def test_only_the_page_that_opens_checkout_may_load_razorpay(site: Site, visitor: Visitor) -> None:
+    for path in ("/", "/tasks", "/ledger", "/login", "/buy"):
+        response = await visitor.http.get(path)
+        assert "razorpay" not in response.headers["content-security-policy"]
+        assert "unsafe-inline" not in response.headers["content-security-policy"]
+        assert response.headers["cross-origin-opener-policy"] == "same-origin"
+    site.harness.container.payment_gateway.override(providers.Object(RazorpayLike()))
+    checkout = await visitor.post("/buy", {"plan_id": str(STARTER.id)})
+    unknown_plan = await visitor.post("/buy", {"plan_id": str(uuid4())})
+
+    assert "https://checkout.razorpay.com" in checkout.headers["content-security-policy"]
+    assert checkout.headers["cross-origin-opener-policy"] == "same-origin-allow-popups"
+    assert "razorpay" not in unknown_plan.headers["content-security-policy"]
 
 
 async def test_dashboard_pages_are_not_in_the_api_document(site: Site) -> None:

@@ -20,6 +20,7 @@ from domain.users import User
 from entrypoints.http.dashboard.views import page, see_other
 from entrypoints.http.dependencies import use_cases
 from entrypoints.http.schemas.billing import OrderOut, PlanOut
+from entrypoints.http.security_headers import CHECKOUT_HEADERS
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 RECENT_ORDERS = 10
@@ -49,8 +50,10 @@ class BuyController(Controller):
         order_page = f"/orders/{placed.order.id}"
         if placed.checkout.checkout_url:
             return see_other(f"{placed.checkout.checkout_url}?{urlencode({'return_to': order_page})}")
-        return page(request, "checkout.html.j2", viewer, order=OrderOut.of(placed.order), checkout=placed.checkout,
-                    order_page=order_page)
+        checkout = page(request, "checkout.html.j2", viewer, order=OrderOut.of(placed.order),
+                        checkout=placed.checkout, order_page=order_page)
+        checkout.headers.update(CHECKOUT_HEADERS)  # the one page that opens Razorpay Checkout may load it
+        return checkout
 
     @get("/orders/{order_id:uuid}", summary="One order")
     async def order(
