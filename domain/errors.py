@@ -153,3 +153,15 @@ class TransientFailure(DomainError):
 
 class PermanentFailure(DomainError):
     """A failure no retry can fix (a broken image)."""
+
+
+class PresetNotFound(NotFound):
+    """No such preset."""
+
+
+class PresetNameTaken(Conflict):
+    """You already have a preset of that name."""
+
+
+class TooManyPresets(Conflict):
+    """You have the most presets allowed; delete one first."""

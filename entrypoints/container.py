@@ -43,6 +43,7 @@ from application.use_cases.submit_batch import SubmitBatch
 from application.use_cases.submit_task import SubmitTask
 from application.use_cases.sweep import Sweep
 from application.use_cases.get_preview import GetPreview
+from application.use_cases.presets import CreatePreset, DeletePreset, GetPreset, ListPresets
 from application.use_cases.task_files import DeleteTask, GetResult, GetSource, OpenSharedResult, ShareResult
 from entrypoints.payment_gateway import make_payment_gateway
 from entrypoints.settings import Settings
@@ -99,6 +100,10 @@ class Container(containers.DeclarativeContainer):
     create_api_key = providers.Factory(CreateApiKey, uow.provider, secrets, clock, ids)
     list_api_keys = providers.Factory(ListApiKeys, uow.provider)
     revoke_api_key = providers.Factory(RevokeApiKey, uow.provider, clock)
+    create_preset = providers.Factory(CreatePreset, uow.provider, clock, ids)
+    list_presets = providers.Factory(ListPresets, uow.provider)
+    get_preset = providers.Factory(GetPreset, uow.provider)
+    delete_preset = providers.Factory(DeletePreset, uow.provider)
     sign_up = providers.Factory(
         SignUp, uow.provider, hasher, clock, ids, signup_credits=settings.provided.signup_credits
     )

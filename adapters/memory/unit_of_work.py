@@ -9,6 +9,7 @@ from types import TracebackType
 from uuid import UUID
 
 from adapters.memory.api_keys import MemoryApiKeyRepository
+from adapters.memory.presets import MemoryPresetRepository
 from adapters.memory.billing import (
     MemoryOrderRepository,
     MemoryPaymentRepository,
@@ -23,6 +24,7 @@ from adapters.memory.repositories import (
     MemoryUserRepository,
 )
 from domain.api_keys import ApiKey
+from domain.presets import Preset
 from domain.credits import LedgerEntry
 from domain.orders import Order, Payment
 from domain.plans import Plan
@@ -43,10 +45,12 @@ class MemoryState:
     payments: list[Payment] = field(default_factory=list)
     webhook_events: dict[tuple[str, str], WebhookEvent] = field(default_factory=dict)
     api_keys: dict[UUID, ApiKey] = field(default_factory=dict)
+    presets: dict[UUID, Preset] = field(default_factory=dict)
 
 
 BILLING = ("plans", "orders", "payments", "webhook_events")
 DEVELOPER = ("api_keys",)
+IMAGING = ("presets",)
 
 
 class MemoryDatabase:
@@ -74,6 +78,7 @@ class MemoryUnitOfWork:
         self.payments = MemoryPaymentRepository(state, self._restore)
         self.webhook_events = MemoryWebhookEventRepository(state, self._restore)
         self.api_keys = MemoryApiKeyRepository(state)
+        self.presets = MemoryPresetRepository(state, self._restore)
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         await self.database.lock.acquire()
@@ -97,6 +102,6 @@ class MemoryUnitOfWork:
     def _restore(self) -> None:
         if self._snapshot is not None:
             state = self.database.state
-            for name in ("users", "ledger", "tasks", "refresh_tokens", *BILLING, *DEVELOPER):
+            for name in ("users", "ledger", "tasks", "refresh_tokens", *BILLING, *DEVELOPER, *IMAGING):
                 setattr(state, name, getattr(self._snapshot, name))
             self._snapshot = copy.deepcopy(state)

@@ -247,3 +247,16 @@ api_keys = Table(
     Column("revoked_at", UtcDateTime),
     Index("ix_api_keys_user_id_created_at_id", "user_id", "created_at", "id"),
 )
+
+# Image capability (migration 0005): a user's named pipelines, at most 50 each (checked under a lock on the user).
+presets = Table(
+    "presets",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("owner_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("operations", Json, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("owner_id", "name"),
+    Index("ix_presets_owner_id_created_at_id", "owner_id", "created_at", "id"),
+)

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sqlalchemy.api_keys import SqlApiKeyRepository
+from adapters.sqlalchemy.presets import SqlPresetRepository
 from adapters.sqlalchemy.billing_repositories import (
     SqlOrderRepository,
     SqlPaymentRepository,
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
         self.payments = SqlPaymentRepository(self.session)
         self.webhook_events = SqlWebhookEventRepository(self.session)
         self.api_keys = SqlApiKeyRepository(self.session)
+        self.presets = SqlPresetRepository(self.session)
         return self
 
     async def __aexit__(

@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Protocol
 
 from application.ports.api_keys import ApiKeyRepository
+from application.ports.presets import PresetRepository
 from application.ports.repositories import (
     CreditRepository,
     OrderRepository,
@@ -28,6 +29,7 @@ class UnitOfWork(Protocol):
     payments: PaymentRepository
     webhook_events: WebhookEventRepository
     api_keys: ApiKeyRepository
+    presets: PresetRepository
 
     async def __aenter__(self) -> UnitOfWork:
         """Begin a transaction."""

@@ -15,6 +15,7 @@ from application.ports.image_processor import ImageProcessor
 from application.ports.metrics import Metrics
 from application.ports.task_queue import TaskQueue
 from application.use_cases.common import UowFactory
+from application.use_cases.presets import preset_operations
 from domain.credits import Reason
 from domain.errors import (
     DependencyUnavailable,
@@ -46,6 +47,7 @@ class SubmitTaskCommand:
     metadata: str | None = None
     operations: str | None = None
     idempotency_key: str | None = None
+    preset: str | None = None  # the name of one of the owner's presets, instead of operations
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class SubmitTask:
         """Raises ValidationFailed, UnsupportedImage, InsufficientCredits, IdempotencyKeyReused, DependencyUnavailable."""
         title = check_title(cmd.title)
         metadata = check_metadata(_json_field("metadata", cmd.metadata), len((cmd.metadata or "").encode()))
-        operations = parse_pipeline(_json_field("operations", cmd.operations))
+        operations = await self._operations(cmd)
         key = _check_key(cmd.idempotency_key)
         info = self.processor.probe(cmd.image)  # header only: a full decode is the worker's job
         frames = kept_frames(info.format, info.frames, operations)
@@ -129,6 +131,13 @@ class SubmitTask:
         self.metrics.credits(Reason.TASK_CHARGE, self.cost)
         await self._enqueue(task.id)
         return Submitted(task, replayed=False)
+
+    async def _operations(self, cmd: SubmitTaskCommand) -> tuple[Operation, ...]:
+        if cmd.preset is None:
+            return parse_pipeline(_json_field("operations", cmd.operations))
+        if _json_field("operations", cmd.operations) not in (None, []):
+            raise ValidationFailed(FieldError("preset", "give a preset or operations, not both"))
+        return await preset_operations(self.uow, cmd.owner_id, cmd.preset)
 
     async def _replay(self, owner_id: UUID, key: str, fingerprint: str) -> Task | None:
         async with self.uow() as uow:

@@ -13,6 +13,7 @@ from entrypoints.container import Container
 from entrypoints.embedded import lifespans
 from entrypoints.http.auth import bearer_auth, scope_guard
 from entrypoints.http.controllers.api_keys import ApiKeysController
+from entrypoints.http.controllers.presets import PresetsController
 from entrypoints.http.controllers.auth import AuthController, MeController
 from entrypoints.http.controllers.billing import OrdersController, PlansController, WebhooksController
 from entrypoints.http.controllers.credits import CreditsController
@@ -45,6 +46,7 @@ def create_app(container: Container) -> Litestar:
             OrdersController,
             WebhooksController,
             ApiKeysController,
+            PresetsController,
         ],
         middleware=api_middleware,
         guards=[scope_guard],

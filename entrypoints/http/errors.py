@@ -26,6 +26,8 @@ _STATUS: list[tuple[type[e.DomainError], int, str]] = [
     (e.IdempotencyKeyReused, 409, "idempotency-key-reused"),
     (e.ResultNotReady, 409, "result-not-ready"),
     (e.TooManyApiKeys, 409, "too-many-api-keys"),
+    (e.PresetNameTaken, 409, "preset-name-taken"),
+    (e.TooManyPresets, 409, "too-many-presets"),
     (e.PaymentNotCaptured, 409, "payment-not-captured"),
     (e.Conflict, 409, "conflict"),
     (e.NotFound, 404, "not-found"),

@@ -27,6 +27,7 @@ from application.ports.image_processor import ImageProcessor
 from application.use_cases.account import GetBalance, GetMe, ListLedger
 from application.use_cases.authenticate import Authenticate
 from application.use_cases.get_preview import GetPreview
+from application.use_cases.presets import CreatePreset, DeletePreset, GetPreset, ListPresets
 from application.use_cases.log_in import LogIn, LogInCommand
 from application.use_cases.log_out import LogOut
 from application.use_cases.process_task import ProcessTask
@@ -184,6 +185,10 @@ class Bootstrap:
         self.get_source = GetSource(uow, self.storage)
         self.get_result = GetResult(uow, self.storage)
         self.get_preview = GetPreview(uow, self.storage)
+        self.create_preset = CreatePreset(uow, self.clock, self.ids)
+        self.list_presets = ListPresets(uow)
+        self.get_preset = GetPreset(uow)
+        self.delete_preset = DeletePreset(uow)
         self.share_result = ShareResult(uow, self.tokens, self.clock, self.ids, SHARE_TTL)
         self.open_shared_result = OpenSharedResult(uow, self.storage, self.tokens, self.clock)
         self.delete_task = DeleteTask(uow, self.storage)

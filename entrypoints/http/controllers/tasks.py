@@ -68,6 +68,7 @@ class TasksController(Controller):
                 metadata=data.metadata,
                 operations=data.operations,
                 idempotency_key=idempotency_key,
+                preset=data.preset,
             )
         )
         return TaskOut.of(submitted.task)

@@ -23,6 +23,7 @@ class TaskForm:
     title: str
     metadata: str | None = None
     operations: str | None = None
+    preset: str | None = None  # the name of one of your presets, instead of operations
 
 
 @dataclass
