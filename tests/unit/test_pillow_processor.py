@@ -110,6 +110,21 @@ def test_probe_counts_pixels_itself_below_pillows_own_limit() -> None:
         PillowImageProcessor(max_pixels=1_000).probe(encode(noise((40, 30))))
 
 
+def test_probe_accepts_exactly_the_pixel_cap_and_refuses_one_more() -> None:
+    data = encode(noise((40, 30)))
+    assert PillowImageProcessor(max_pixels=1_200).probe(data).width == 40
+    with pytest.raises(ValidationFailed, match="1,200 pixels, at most 1,199"):
+        PillowImageProcessor(max_pixels=1_199).probe(data)
+
+
+def test_run_accepts_a_source_of_exactly_the_pixel_cap_and_refuses_one_more() -> None:
+    data = encode(noise((40, 30)))
+    _, info = PillowImageProcessor(max_pixels=1_200).run(data, (Grayscale(),))
+    assert (info.width, info.height) == (40, 30)
+    with pytest.raises(PermanentFailure, match="pixels"):
+        PillowImageProcessor(max_pixels=1_199).run(data, (Grayscale(),))
+
+
 def test_a_truncated_jpeg_passes_probe_but_fails_permanently_in_run() -> None:
     data = encode(noise((200, 200)), "JPEG")
     truncated = data[: len(data) // 2]

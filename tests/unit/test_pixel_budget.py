@@ -75,6 +75,11 @@ def test_a_pipeline_exactly_at_the_cap_is_accepted() -> None:
     check_pixel_budget(decoded(10, 10, "RGB"), (Resize(100, 100, "fill"),), max_pixels=10_000)
 
 
+def test_a_pipeline_exactly_one_pixel_over_the_cap_is_refused() -> None:
+    with pytest.raises(ValidationFailed, match="10,000 pixels, at most 9,999"):
+        check_pixel_budget(decoded(10, 10, "RGB"), (Resize(100, 100, "fill"),), max_pixels=9_999)
+
+
 def test_one_pixel_over_the_cap_is_refused_naming_the_operation() -> None:
     with pytest.raises(ValidationFailed) as exc:
         check_pixel_budget(decoded(10, 10, "RGB"), (Grayscale(), Resize(101, 99, "fill"), Resize(100, 101, "fill")), 10_000)
