@@ -1,13 +1,24 @@
-"""Crop boxes checked against the size of the image each crop is given, predicted from the source's header."""
+"""What a pipeline may do to a given source, judged from its header: frames, crop boxes and the pixel budget."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from domain.errors import FieldError, ValidationFailed
+from domain.formats import check_frames, kept_frames
 from domain.operations import Crop, Operation
-from domain.pixel_budget import pipeline_shapes
-from domain.shapes import Shape
+from domain.pixel_budget import check_pixel_budget, pipeline_shapes
+from domain.shapes import Shape, decoded
+from domain.values import ImageInfo
+
+
+def check_pipeline(info: ImageInfo, operations: Sequence[Operation], max_pixels: int) -> None:
+    """Raises ValidationFailed for too many frames, a crop outside its image, or any image over `max_pixels`."""
+    frames = kept_frames(info.format, info.frames, operations)
+    check_frames(frames)
+    source = decoded(info.width, info.height, info.mode, frames)
+    check_crops(source, operations)
+    check_pixel_budget(source, operations, max_pixels)
 
 
 def check_crops(source: Shape, operations: Sequence[Operation]) -> None:

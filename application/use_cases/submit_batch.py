@@ -16,9 +16,8 @@ from domain.errors import (
     UnsupportedImage,
     ValidationFailed,
 )
-from domain.operations import Operation, parse_pipeline
-from domain.pixel_budget import check_pixel_budget
-from domain.shapes import decoded
+from domain.geometry import check_pipeline
+from domain.operations import Operation
 from domain.tasks import TITLE_MAX, Task, check_metadata, check_title, source_key
 from domain.values import ImageInfo
 
@@ -35,6 +34,7 @@ class SubmitBatchCommand:
     metadata: str | None = None
     operations: str | None = None
     idempotency_key: str | None = None
+    preset: str | None = None
 
 
 class SubmitBatch(SubmitTask):
@@ -47,7 +47,7 @@ class SubmitBatch(SubmitTask):
             raise ValidationFailed(FieldError("image", f"send 1 to {MAX_BATCH} files"))
         prefix = check_title(cmd.title)
         metadata = check_metadata(_json_field("metadata", cmd.metadata), len((cmd.metadata or "").encode()))
-        operations = parse_pipeline(_json_field("operations", cmd.operations))
+        operations = await self._operations(cmd.owner_id, cmd.operations, cmd.preset)
         key = _check_key(cmd.idempotency_key)
         if key and len(key) > BATCH_KEY_MAX:
             raise ValidationFailed(FieldError("Idempotency-Key", f"must be at most {BATCH_KEY_MAX} characters for a batch"))
@@ -112,7 +112,7 @@ class SubmitBatch(SubmitTask):
         field = f"image[{index}]"
         try:
             info = self.processor.probe(image)
-            check_pixel_budget(decoded(info.width, info.height, info.mode), operations, self.max_pixels)
+            check_pipeline(info, operations, self.max_pixels)
         except UnsupportedImage as exc:
             raise UnsupportedImage(f"{field}: {exc.detail}", [FieldError(field, exc.detail)]) from exc
         except ValidationFailed as exc:

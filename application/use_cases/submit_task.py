@@ -26,11 +26,8 @@ from domain.errors import (
     TransientFailure,
     ValidationFailed,
 )
-from domain.formats import check_frames, kept_frames
-from domain.geometry import check_crops
+from domain.geometry import check_pipeline
 from domain.operations import Operation, parse_pipeline, to_dict
-from domain.pixel_budget import check_pixel_budget
-from domain.shapes import decoded
 from domain.tasks import Task, check_metadata, check_title, source_key
 
 log = logging.getLogger(__name__)
@@ -84,14 +81,10 @@ class SubmitTask:
         """Raises ValidationFailed, UnsupportedImage, InsufficientCredits, IdempotencyKeyReused, DependencyUnavailable."""
         title = check_title(cmd.title)
         metadata = check_metadata(_json_field("metadata", cmd.metadata), len((cmd.metadata or "").encode()))
-        operations = await self._operations(cmd)
+        operations = await self._operations(cmd.owner_id, cmd.operations, cmd.preset)
         key = _check_key(cmd.idempotency_key)
         info = self.processor.probe(cmd.image)  # header only: a full decode is the worker's job
-        frames = kept_frames(info.format, info.frames, operations)
-        check_frames(frames)
-        source = decoded(info.width, info.height, info.mode, frames)
-        check_crops(source, operations)
-        check_pixel_budget(source, operations, self.max_pixels)
+        check_pipeline(info, operations, self.max_pixels)
         fingerprint = _fingerprint(title, metadata, operations, cmd.image)
 
         if key and (replay := await self._replay(cmd.owner_id, key, fingerprint)):
@@ -132,12 +125,13 @@ class SubmitTask:
         await self._enqueue(task.id)
         return Submitted(task, replayed=False)
 
-    async def _operations(self, cmd: SubmitTaskCommand) -> tuple[Operation, ...]:
-        if cmd.preset is None:
-            return parse_pipeline(_json_field("operations", cmd.operations))
-        if _json_field("operations", cmd.operations) not in (None, []):
+    async def _operations(self, owner_id: UUID, operations: str | None, preset: str | None) -> tuple[Operation, ...]:
+        """The pipeline: the given operations, or a copy of the named preset's."""
+        if preset is None:
+            return parse_pipeline(_json_field("operations", operations))
+        if _json_field("operations", operations) not in (None, []):
             raise ValidationFailed(FieldError("preset", "give a preset or operations, not both"))
-        return await preset_operations(self.uow, cmd.owner_id, cmd.preset)
+        return await preset_operations(self.uow, owner_id, preset)
 
     async def _replay(self, owner_id: UUID, key: str, fingerprint: str) -> Task | None:
         async with self.uow() as uow:

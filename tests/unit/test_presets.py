@@ -109,3 +109,19 @@ async def test_a_preset_crop_is_still_checked_against_the_uploaded_image(app: Bo
     with pytest.raises(ValidationFailed) as exc:
         await app.submit(user, preset="big-crop")  # the default upload is 32×24
     assert [error.field for error in exc.value.errors] == ["operations[0]"]
+
+
+async def test_a_batch_may_name_a_preset_and_its_crops_are_checked_per_file(app: Bootstrap) -> None:
+    from application.use_cases.submit_batch import SubmitBatch, SubmitBatchCommand
+    from tests.unit.conftest import MAX_PIXELS, TASK_COST, jpeg
+
+    batch = SubmitBatch(
+        app.uow, app.storage, app.queue, app.processor, app.clock, app.ids, app.metrics, TASK_COST, max_pixels=MAX_PIXELS
+    )
+    user = await app.user()
+    await app.create_preset(user.id, "corner", [{"op": "crop", "left": 0, "top": 0, "width": 30, "height": 20}])
+    tasks = await batch(SubmitBatchCommand(user.id, "pair", [jpeg(32, 24), jpeg(40, 30)], preset="corner"))
+    assert [task.operations for task in tasks] == [(Crop(0, 0, 30, 20),)] * 2
+    with pytest.raises(ValidationFailed) as exc:
+        await batch(SubmitBatchCommand(user.id, "pair", [jpeg(32, 24), jpeg(20, 20)], preset="corner"))
+    assert [error.field for error in exc.value.errors] == ["image[1]"]

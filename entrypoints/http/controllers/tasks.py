@@ -94,6 +94,7 @@ class TasksController(Controller):
                 metadata=data.metadata,
                 operations=data.operations,
                 idempotency_key=idempotency_key,
+                preset=data.preset,
             )
         )
         return TaskBatchOut([TaskOut.of(task) for task in tasks])

@@ -34,6 +34,7 @@ class BatchForm:
     title: str
     metadata: str | None = None
     operations: str | None = None
+    preset: str | None = None  # the name of one of your presets, instead of operations
 
 
 class ImageInfoOut(msgspec.Struct, omit_defaults=True):
