@@ -10,6 +10,7 @@ from uuid import UUID
 
 from domain.errors import FieldError, InvalidTransition, ValidationFailed
 from domain.operations import Operation
+from domain.text import check_json, check_text
 from domain.values import ImageInfo
 
 TITLE_MAX = 200
@@ -84,7 +85,7 @@ class Task:
 
 
 def check_title(title: str) -> str:
-    title = title.strip()
+    title = check_text("title", title).strip()
     if not 1 <= len(title) <= TITLE_MAX:
         raise ValidationFailed(FieldError("title", f"must have 1 to {TITLE_MAX} characters"))
     return title
@@ -98,6 +99,7 @@ def check_metadata(raw: object, encoded_size: int) -> dict[str, Any]:
         return {}
     if not isinstance(raw, dict):
         raise ValidationFailed(FieldError("metadata", "must be a JSON object"))
+    check_json("metadata", raw)
     return raw
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.errors import FieldError, ValidationFailed
+from domain.text import check_text
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1024
@@ -25,7 +26,7 @@ class User:
 
 def normalise_email(raw: str) -> str:
     """Trimmed and lower-cased, so that sign-up is case-insensitive; raises ValidationFailed."""
-    email = raw.strip().lower()
+    email = check_text("email", raw).strip().lower()
     if len(email) > 254 or not _EMAIL.match(email):
         raise ValidationFailed(FieldError("email", "is not a valid email address"))
     return email
@@ -33,6 +34,7 @@ def normalise_email(raw: str) -> str:
 
 def check_password(password: str) -> None:
     """Raises ValidationFailed unless the password has 8 to 1024 characters."""
+    check_text("password", password)  # a lone surrogate cannot even be encoded for hashing
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise ValidationFailed(
             FieldError("password", f"must have {PASSWORD_MIN} to {PASSWORD_MAX} characters")

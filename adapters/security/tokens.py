@@ -44,8 +44,8 @@ class JwtTokenIssuer:
         except jwt.InvalidTokenError as exc:
             raise InvalidToken("the token is invalid") from exc
         # Expiry is checked against the injected clock, not the wall clock, so tests can move time.
-        expires_at = datetime.fromtimestamp(int(payload["exp"]), UTC)
-        issued_at = datetime.fromtimestamp(int(payload["iat"]), UTC)
+        expires_at = _instant(payload["exp"])
+        issued_at = _instant(payload["iat"])
         if payload["typ"] != kind:
             raise InvalidToken("the token is of the wrong kind")
         if now.timestamp() > expires_at.timestamp() + self._leeway:
@@ -61,3 +61,11 @@ class JwtTokenIssuer:
             expires_at=expires_at,
             family=str(family) if family is not None else None,
         )
+
+
+def _instant(claim: object) -> datetime:
+    """A NumericDate claim; one no datetime can hold (1e300, -1e20, NaN, a string) makes the token invalid."""
+    try:
+        return datetime.fromtimestamp(int(claim), UTC)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError, OSError) as exc:
+        raise InvalidToken("the token is invalid") from exc

@@ -164,7 +164,7 @@ def _json_field(name: str, raw: str | None) -> object:
     if raw is None or raw.strip() == "":
         return None
     try:
-        return json.loads(raw)
+        return json.loads(raw)  # \u0000, \ud800, NaN and 1e400 parse: the domain's checks refuse what no database stores
     except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise ValidationFailed(FieldError(name, "is not valid JSON")) from None
 

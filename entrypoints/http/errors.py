@@ -7,7 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from litestar.exceptions import HTTPException, ValidationException
 from redis.exceptions import RedisError
@@ -104,6 +104,30 @@ def database_unavailable(request: Request[Any, Any, Any], exc: SQLAlchemyError) 
     return problem(503, "the database is unavailable; nothing was changed, try again shortly", "unavailable", headers={"Retry-After": "5"})
 
 
+def integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:
+    """A rule the database enforced and no use case foresaw: rolled back whole, so a conflict, never a 500."""
+    log.warning("the database refused a write on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+    return problem(409, "the request conflicts with the stored data; nothing was changed", "conflict")
+
+
+def unstorable_value(request: Request[Any, Any, Any], exc: DataError) -> Response[dict[str, Any]]:
+    """A value the database cannot hold that slipped past the domain's checks: rolled back, so 422, never a 500."""
+    log.warning("the database refused a value on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+    return problem(422, "a value in the request cannot be stored; nothing was changed", "validation", [])
+
+
+def undecodable_text(_: Request[Any, Any, Any], exc: UnicodeError) -> Response[dict[str, Any]]:
+    """Bytes that are not UTF-8 (or the charset a form part names) are a malformed body: 400, as for bad JSON."""
+    return problem(400, "a text field of the body is not valid UTF-8", "bad-request")
+
+
+def unknown_charset(request: Request[Any, Any, Any], exc: LookupError) -> Response[dict[str, Any]]:
+    """A form part naming a charset Python does not know is malformed too; any other LookupError is a bug."""
+    if str(exc).startswith("unknown encoding"):
+        return problem(400, "a text field of the body names an unknown charset", "bad-request")
+    return unexpected_error(request, exc)
+
+
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "an unexpected error happened; it has been logged", "internal")
@@ -114,8 +138,12 @@ EXCEPTION_HANDLERS = {
     ValidationException: validation_error,
     HTTPException: http_error,
     RedisError: redis_unavailable,
+    IntegrityError: integrity_error,
+    DataError: unstorable_value,
     OperationalError: database_unavailable,
     InterfaceError: database_unavailable,
     SQLAlchemyTimeout: database_unavailable,
+    UnicodeError: undecodable_text,
+    LookupError: unknown_charset,
     Exception: unexpected_error,
 }

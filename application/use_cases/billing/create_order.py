@@ -9,7 +9,7 @@ from uuid import UUID
 from application.ports.clock import Clock, IdGenerator
 from application.ports.payment_gateway import Checkout, PaymentGateway
 from application.use_cases.common import UowFactory
-from domain.errors import PlanNotFound
+from domain.errors import InvalidToken, PlanNotFound
 from domain.orders import Order
 
 log = logging.getLogger(__name__)
@@ -29,9 +29,12 @@ class CreateOrder:
         self.ids = ids
 
     async def __call__(self, user_id: UUID, plan_id: UUID) -> PlacedOrder:
-        """Raises PlanNotFound (unknown or disabled plan), or GatewayFailed with nothing stored."""
+        """Raises InvalidToken (no such user), PlanNotFound (unknown or disabled plan), or GatewayFailed, storing nothing."""
         async with self.uow() as uow:
             plan = await uow.plans.get(plan_id)
+            user = await uow.users.get(user_id)
+        if user is None:  # a token outliving its account: refused before the gateway hears of it
+            raise InvalidToken("the account of this token no longer exists")
         if plan is None or not plan.active:
             raise PlanNotFound()
         order_id = self.ids.new()

@@ -20,6 +20,7 @@ from application.ports.payment_gateway import (
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.billing.capture_credits import CaptureCredits, Captured, CapturePayment, CaptureResult
 from application.use_cases.billing.reverse_purchase import Reversal, ReversePurchase
+from application.use_cases.billing.storable_event import storable_event
 from application.use_cases.common import UowFactory
 from domain.credits import Reason
 from domain.errors import BadRequest, DuplicateRecord, InvalidSignature
@@ -90,7 +91,7 @@ class HandleWebhook:
             log.warning("a webhook delivery with a missing or wrong signature was refused")
             raise InvalidSignature()
         try:
-            event = self.gateway.parse_event(delivery.body)
+            event = storable_event(self.gateway.parse_event(delivery.body))
         except BadRequest:
             self.metrics.webhook_event(WebhookOutcome.MALFORMED)
             raise

@@ -13,7 +13,7 @@ from redis.exceptions import RedisError
 from domain.errors import DomainError
 from entrypoints.http.dashboard.session import LoginRequired
 from entrypoints.http.dashboard.views import filesize, page, see_other
-from entrypoints.http.errors import domain_error, http_error, redis_unavailable, validation_error
+from entrypoints.http.errors import domain_error, http_error, redis_unavailable, undecodable_text, unknown_charset, validation_error
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,14 @@ def redis_page(request: Request[Any, Any, Any], exc: RedisError) -> Response[Any
     return _error_page(request, redis_unavailable(request, exc))
 
 
+def undecodable_page(request: Request[Any, Any, Any], exc: UnicodeError) -> Response[Any]:
+    return _error_page(request, undecodable_text(request, exc))
+
+
+def charset_page(request: Request[Any, Any, Any], exc: LookupError) -> Response[Any]:
+    return _error_page(request, unknown_charset(request, exc))
+
+
 def unexpected_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     detail = "An unexpected error happened on our side; it has been logged. Please try again."
@@ -77,5 +85,7 @@ EXCEPTION_PAGES = {
     ValidationException: validation_page,
     HTTPException: http_page,
     RedisError: redis_page,
+    UnicodeError: undecodable_page,
+    LookupError: charset_page,
     Exception: unexpected_page,
 }
