@@ -34,6 +34,7 @@ class Order:
     status: OrderStatus = OrderStatus.CREATED
     paid_at: datetime | None = None
     updated_at: datetime | None = None
+    refunds_checked_at: datetime | None = None  # when reconciliation last asked the gateway about its refunds
 
     def pay(self, now: datetime) -> None:
         if self.status not in PAYABLE:

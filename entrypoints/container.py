@@ -28,6 +28,7 @@ from application.use_cases.billing.handle_webhook import HandleWebhook
 from application.use_cases.billing.plans import AddPlan, DisablePlan, ListPlans
 from application.use_cases.billing.read_orders import GetCheckoutOrder, GetOrder, ListOrders
 from application.use_cases.billing.reconcile_orders import ReconcileOrders
+from application.use_cases.billing.reconcile_refunds import ReconcileRefunds
 from application.use_cases.billing.reverse_purchase import ReversePurchase
 from application.use_cases.billing.verify_checkout import VerifyCheckout
 from application.use_cases.grant_credits import GrantCredits
@@ -199,6 +200,14 @@ class Container(containers.DeclarativeContainer):
         clock,
         reconcile_after=providers.Callable(_seconds, settings.provided.order_reconcile_after_seconds),
         abandon_after=providers.Callable(_seconds, settings.provided.order_abandon_after_seconds),
+        refunds=providers.Factory(
+            ReconcileRefunds,
+            uow.provider,
+            payment_gateway,
+            providers.Factory(ReversePurchase, clock, ids),
+            clock,
+            window=providers.Callable(_seconds, settings.provided.order_refund_check_seconds),
+        ),
     )
 
 

@@ -39,6 +39,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     order_reconcile_after_seconds: int = 600
     order_abandon_after_seconds: int = 24 * 3600
     order_reconcile_interval_seconds: int = 300
+    order_refund_check_seconds: int = 7 * 24 * 3600
     jwt_secret: str = ""
     # The origin of every absolute link; empty (development only) means the address the server listens on.
     public_url: str = ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -100,13 +100,33 @@ class MemoryOrderRepository:
         order.updated_at = now
         return dataclasses.replace(order)
 
-    async def pending(self, gateway: str, created_before: datetime, limit: int) -> list[Order]:
+    async def pending(
+        self, gateway: str, created_before: datetime, limit: int, failed_since: datetime | None = None
+    ) -> list[Order]:
+        def unpaid(o: Order) -> bool:
+            late = failed_since is not None and o.status is OrderStatus.FAILED and o.created_at > failed_since
+            return o.status is OrderStatus.CREATED or late
+
         found = [
             o
             for o in self.state.orders.values()
-            if o.gateway == gateway and o.status is OrderStatus.CREATED and o.created_at < created_before
+            if o.gateway == gateway and unpaid(o) and o.created_at < created_before
         ]
         return [dataclasses.replace(o) for o in sorted(found, key=lambda o: (o.created_at, o.id))[:limit]]
+
+    async def paid_since(self, gateway: str, paid_after: datetime, limit: int) -> list[Order]:
+        found = [
+            o
+            for o in self.state.orders.values()
+            if o.gateway == gateway and o.status is OrderStatus.PAID and o.paid_at is not None and o.paid_at > paid_after
+        ]
+        never = datetime.min.replace(tzinfo=UTC)
+        found.sort(key=lambda o: (o.refunds_checked_at is not None, o.refunds_checked_at or never, o.paid_at, o.id))
+        return [dataclasses.replace(o) for o in found[:limit]]
+
+    async def refunds_checked(self, order_id: UUID, now: datetime) -> None:
+        if order_id in self.state.orders:
+            self.state.orders[order_id].refunds_checked_at = now
 
 
 class MemoryPaymentRepository:

@@ -13,12 +13,19 @@ import razorpay
 from razorpay.errors import SignatureVerificationError
 
 from adapters.razorpay.events import parse_event
-from application.ports.payment_gateway import Checkout, GatewayEvent, GatewayOrder, GatewayPayment
+from application.ports.payment_gateway import (
+    Checkout,
+    GatewayEvent,
+    GatewayOrder,
+    GatewayPayment,
+    GatewayRefund,
+)
 from domain.errors import GatewayFailed
 
 log = logging.getLogger(__name__)
 
 MERCHANT_NAME = "Pixelmill"
+MAX_LISTED = 100  # the largest `count` Razorpay accepts for a list
 
 
 class RazorpayGateway:
@@ -111,6 +118,21 @@ class RazorpayGateway:
             "capture a payment", lambda: self.client.payment.capture(payment_id, amount, data, timeout=self.timeout)
         )
         return _parsed(answer)
+
+    async def fetch_payment_refunds(self, payment_id: str) -> list[GatewayRefund]:
+        _check_id(payment_id)
+        query = {"count": MAX_LISTED}  # Razorpay lists 10 unless told; a payment rarely has more than a few
+        answer = await self._call(
+            "fetch a payment's refunds",
+            lambda: self.client.payment.fetch_multiple_refund(payment_id, query, timeout=self.timeout),
+        )
+        try:
+            return [
+                GatewayRefund(str(r["id"]), str(r["payment_id"]), int(r["amount"]), str(r["currency"]), str(r["status"]))
+                for r in answer["items"]
+            ]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise GatewayFailed("the payment gateway answered with an unexpected refunds list") from exc
 
     async def _call(self, what: str, call: Any) -> Any:
         try:

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from adapters.razorpay import signatures
 from adapters.razorpay.events import event_body, parse_event
-from application.ports.payment_gateway import Checkout, GatewayEvent, GatewayOrder, GatewayPayment
+from application.ports.payment_gateway import Checkout, GatewayEvent, GatewayOrder, GatewayPayment, GatewayRefund
 from domain.errors import GatewayFailed
 
 CHECKOUT_PATH = "/sandbox/checkout"
@@ -39,6 +39,7 @@ class SandboxGateway:
         self.key_secret = key_secret
         self.webhook_secret = webhook_secret
         self.payments: dict[str, list[GatewayPayment]] = defaultdict(list)
+        self.refunds: dict[str, list[GatewayRefund]] = defaultdict(list)  # by payment id
 
     async def create_order(self, order_id: UUID, amount: int, currency: str, description: str) -> GatewayOrder:
         gateway_order_id = f"order_sbx_{secrets.token_hex(8)}"
@@ -70,6 +71,9 @@ class SandboxGateway:
                 if payment.payment_id == payment_id:
                     return payment
         raise GatewayFailed("the sandbox made no such payment (in this process)")
+
+    async def fetch_payment_refunds(self, payment_id: str) -> list[GatewayRefund]:
+        return list(self.refunds.get(payment_id, []))
 
     async def capture_payment(self, payment_id: str, amount: int, currency: str) -> GatewayPayment:
         payment = await self.fetch_payment(payment_id)
@@ -124,8 +128,12 @@ class SandboxGateway:
 
     def refund_event(self, gateway_order_id: str, payment: GatewayPayment, amount: int) -> SignedWebhook:
         """refund.processed for part or all of a payment."""
+        refund_id = f"rfnd_sbx_{secrets.token_hex(7)}"
+        self.refunds[payment.payment_id].append(
+            GatewayRefund(refund_id, payment.payment_id, amount, payment.currency, "processed")
+        )
         refund = {
-            "id": f"rfnd_sbx_{secrets.token_hex(7)}",
+            "id": refund_id,
             "entity": "refund",
             "payment_id": payment.payment_id,
             "amount": amount,

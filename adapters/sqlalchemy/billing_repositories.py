@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import RowMapping, insert, select, update
+from sqlalchemy import RowMapping, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.repositories import _one, _page, _write
@@ -18,6 +18,7 @@ from domain.values import Page
 from domain.webhooks import WebhookEvent, WebhookOutcome
 
 CREATED = OrderStatus.CREATED.value
+FAILED = OrderStatus.FAILED.value
 
 
 def row_of(entity: Plan | Order | Payment | WebhookEvent) -> dict[str, Any]:
@@ -117,14 +118,31 @@ class SqlOrderRepository:
         # every statement after it in this transaction reads what the previous holder committed.
         return await self._move(order_id, orders.c.status == OrderStatus.PAID.value, updated_at=now)
 
-    async def pending(self, gateway: str, created_before: datetime, limit: int) -> list[Order]:
+    async def pending(
+        self, gateway: str, created_before: datetime, limit: int, failed_since: datetime | None = None
+    ) -> list[Order]:
+        unpaid = orders.c.status == CREATED
+        if failed_since is not None:
+            unpaid = or_(unpaid, and_(orders.c.status == FAILED, orders.c.created_at > failed_since))
         query = (
             select(orders)
-            .where(orders.c.gateway == gateway, orders.c.status == CREATED, orders.c.created_at < created_before)
+            .where(orders.c.gateway == gateway, unpaid, orders.c.created_at < created_before)
             .order_by(orders.c.created_at, orders.c.id)
             .limit(limit)
         )
         return [to_order(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def paid_since(self, gateway: str, paid_after: datetime, limit: int) -> list[Order]:
+        query = (
+            select(orders)
+            .where(orders.c.gateway == gateway, orders.c.status == OrderStatus.PAID.value, orders.c.paid_at > paid_after)
+            .order_by(orders.c.refunds_checked_at.asc().nulls_first(), orders.c.paid_at, orders.c.id)
+            .limit(limit)
+        )
+        return [to_order(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def refunds_checked(self, order_id: UUID, now: datetime) -> None:
+        await self.session.execute(update(orders).where(orders.c.id == order_id).values(refunds_checked_at=now))
 
 
 class SqlPaymentRepository:

@@ -174,6 +174,7 @@ orders = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("paid_at", UtcDateTime),
     Column("updated_at", UtcDateTime),
+    Column("refunds_checked_at", UtcDateTime),
     UniqueConstraint("gateway", "gateway_order_id"),
     CheckConstraint("status IN ('created', 'paid', 'failed')", name="status_known"),
     Index("ix_orders_user_id_created_at_id", "user_id", "created_at", "id"),

@@ -42,6 +42,17 @@ class GatewayPayment:
 
 
 @dataclass(frozen=True)
+class GatewayRefund:
+    """A refund the gateway holds for a payment; status as the gateway says (pending, processed, failed)."""
+
+    refund_id: str
+    payment_id: str
+    amount: int
+    currency: str
+    status: str
+
+
+@dataclass(frozen=True)
 class PaymentCaptured:
     """payment.captured or order.paid: money arrived for the order."""
 
@@ -111,4 +122,8 @@ class PaymentGateway(Protocol):
 
     async def capture_payment(self, payment_id: str, amount: int, currency: str) -> GatewayPayment:
         """Capture an authorized payment for exactly amount and currency; raises GatewayFailed when refused."""
+        ...
+
+    async def fetch_payment_refunds(self, payment_id: str) -> list[GatewayRefund]:
+        """The refunds of a payment (up to 100, the gateway's page); raises GatewayFailed."""
         ...

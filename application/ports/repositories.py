@@ -171,8 +171,19 @@ class OrderRepository(Protocol):
         """Conditional move created → failed; None when the order is not created."""
         ...
 
-    async def pending(self, gateway: str, created_before: datetime, limit: int) -> list[Order]:
-        """The gateway's orders still created since before created_before, oldest first."""
+    async def pending(
+        self, gateway: str, created_before: datetime, limit: int, failed_since: datetime | None = None
+    ) -> list[Order]:
+        """The gateway's orders created before created_before and still `created` (or `failed` but created after
+        failed_since: a late payment can still capture on them), oldest first."""
+        ...
+
+    async def paid_since(self, gateway: str, paid_after: datetime, limit: int) -> list[Order]:
+        """The gateway's orders paid after paid_after, those whose refunds were checked longest ago (never: first)."""
+        ...
+
+    async def refunds_checked(self, order_id: UUID, now: datetime) -> None:
+        """Note that the order's refunds were just checked with the gateway."""
         ...
 
     async def lock_paid(self, order_id: UUID, now: datetime) -> Order | None:

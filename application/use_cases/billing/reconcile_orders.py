@@ -1,4 +1,6 @@
-"""ReconcileOrders: webhooks get lost. Orders still `created` after a while are checked with the gateway."""
+"""ReconcileOrders: webhooks get lost. Orders still `created` after a while are checked with the gateway, and so are
+orders marked `failed` inside the abandon window (a retried or late-authorized payment can still capture on them);
+then the refunds of recently paid orders (ReconcileRefunds)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from datetime import timedelta
 from application.ports.clock import Clock
 from application.ports.payment_gateway import GatewayPayment, PaymentGateway
 from application.use_cases.billing.capture_credits import CaptureCredits, Captured, CapturePayment
+from application.use_cases.billing.reconcile_refunds import ReconcileRefunds, RefundsReconciled
 from application.use_cases.common import UowFactory
 from domain.errors import GatewayFailed
 from domain.orders import Order, PaymentSource
@@ -24,6 +27,7 @@ class Reconciled:
     captured: int = 0
     abandoned: int = 0
     unreachable: int = 0
+    refunds: RefundsReconciled = RefundsReconciled()
 
 
 class ReconcileOrders:
@@ -36,6 +40,7 @@ class ReconcileOrders:
         reconcile_after: timedelta,
         abandon_after: timedelta,
         batch: int = 100,
+        refunds: ReconcileRefunds | None = None,
     ) -> None:
         self.uow = uow
         self.gateway = gateway
@@ -44,12 +49,15 @@ class ReconcileOrders:
         self.reconcile_after = reconcile_after
         self.abandon_after = abandon_after
         self.batch = batch
+        self.refunds = refunds
 
     async def __call__(self) -> Reconciled:
         """Captures paid orders through CaptureCredits; marks those abandoned past the longer age `failed`."""
         now = self.clock.now()
         async with self.uow() as uow:
-            pending = await uow.orders.pending(self.gateway.name, now - self.reconcile_after, self.batch)
+            pending = await uow.orders.pending(
+                self.gateway.name, now - self.reconcile_after, self.batch, failed_since=now - self.abandon_after
+            )
         captured = abandoned = unreachable = 0
         for order in pending:
             try:
@@ -64,7 +72,8 @@ class ReconcileOrders:
                 abandoned += 1
         if captured or abandoned:
             log.info("reconciliation: %d orders captured, %d abandoned", captured, abandoned)
-        return Reconciled(len(pending), captured, abandoned, unreachable)
+        refunds = await self.refunds() if self.refunds is not None else RefundsReconciled()
+        return Reconciled(len(pending), captured, abandoned, unreachable, refunds)
 
     async def _capture_any(self, order: Order, payments: list[GatewayPayment]) -> bool:
         for payment in payments:

@@ -41,19 +41,23 @@ class ReversePurchase:
         self.clock = clock
         self.ids = ids
 
-    async def within(self, uow: UnitOfWork, order: Order, refund: RefundProcessed) -> ReversalResult:
+    async def within(
+        self, uow: UnitOfWork, order: Order, refund: RefundProcessed, source: PaymentSource = PaymentSource.WEBHOOK
+    ) -> ReversalResult:
         """Inside the caller's transaction; the refund id is recorded once (a unique rule settles a race)."""
         if await uow.payments.recorded(PaymentKind.REFUNDED, refund.refund_id):
             return ReversalResult(Reversal.ALREADY_RECORDED)
         if refund.currency.upper() != order.currency:
             if not await uow.payments.recorded(PaymentKind.MISMATCHED, refund.refund_id):
-                mismatch = self._row(order, refund, PaymentKind.MISMATCHED, detail="refund in another currency")
+                detail = "refund in another currency"
+                mismatch = self._row(order, refund, source, PaymentKind.MISMATCHED, detail=detail)
                 await uow.payments.add(mismatch)
             return ReversalResult(Reversal.MISMATCH)
         paid = await uow.orders.lock_paid(order.id, self.clock.now())  # refunds of one order queue here
         if paid is None:
             # Nothing was granted (an auto-refund of a payment never captured): record it, take nothing.
-            await uow.payments.add(self._row(order, refund, PaymentKind.REFUNDED, detail="the order was not paid"))
+            not_paid = self._row(order, refund, source, PaymentKind.REFUNDED, detail="the order was not paid")
+            await uow.payments.add(not_paid)
             return ReversalResult(Reversal.NOT_PAID)
         history = await uow.payments.for_order(order.id)  # read after the lock
         granting = granting_payment_id(history)
@@ -61,7 +65,7 @@ class ReversePurchase:
             # Razorpay auto-refunds a second payment on a paid order (captured: false): its money never paid for
             # the credits, so its refund takes none back.
             detail = f"a refund of payment {refund.payment_id}, which granted no credits"
-            await uow.payments.add(self._row(order, refund, PaymentKind.REFUNDED, detail=detail))
+            await uow.payments.add(self._row(order, refund, source, PaymentKind.REFUNDED, detail=detail))
             return ReversalResult(Reversal.NOT_GRANTING)
         refunded, reversed_before = reversed_so_far(history, granting)
         due = order.credits_to_reverse(refunded + refund.amount, reversed_before)
@@ -70,7 +74,7 @@ class ReversePurchase:
         if taken < due:
             detail = f"{due - taken} credits could not be reversed: the balance would go below zero"
         await uow.payments.add(
-            self._row(order, refund, PaymentKind.REFUNDED, credits=-taken, shortfall=due - taken, detail=detail)
+            self._row(order, refund, source, PaymentKind.REFUNDED, credits=-taken, shortfall=due - taken, detail=detail)
         )
         if taken < due:
             log.warning("refund %s on order %s: %d of %d credits reversed", refund.refund_id, order.id, taken, due)
@@ -94,6 +98,7 @@ class ReversePurchase:
         self,
         order: Order,
         refund: RefundProcessed,
+        source: PaymentSource,
         kind: PaymentKind,
         credits: int = 0,
         shortfall: int = 0,
@@ -106,7 +111,7 @@ class ReversePurchase:
             gateway_payment_id=refund.refund_id,
             amount=refund.amount,
             currency=refund.currency,
-            source=PaymentSource.WEBHOOK,
+            source=source,
             created_at=self.clock.now(),
             credits=credits,
             shortfall=shortfall,

@@ -18,6 +18,7 @@ from application.use_cases.billing.handle_webhook import HandleWebhook, WebhookD
 from application.use_cases.billing.plans import AddPlan, DisablePlan, ListPlans
 from application.use_cases.billing.read_orders import GetCheckoutOrder, GetOrder, ListOrders
 from application.use_cases.billing.reconcile_orders import ReconcileOrders
+from application.use_cases.billing.reconcile_refunds import ReconcileRefunds
 from application.use_cases.billing.reverse_purchase import ReversePurchase
 from application.use_cases.billing.verify_checkout import VerifyCheckout, VerifyCheckoutCommand
 from domain.errors import GatewayFailed
@@ -31,6 +32,7 @@ WEBHOOK_SECRET = "unit-webhook-secret"
 STARTER = DEFAULT_PLANS[0]
 RECONCILE_AFTER = timedelta(minutes=10)
 ABANDON_AFTER = timedelta(hours=24)
+REFUND_WINDOW = timedelta(days=7)
 
 
 class FlakyGateway(SandboxGateway):
@@ -73,7 +75,10 @@ class Shop:
         self.verify_checkout = VerifyCheckout(uow, self.gateway, self.capture)
         reverse = ReversePurchase(app.clock, app.ids)
         self.handle_webhook = HandleWebhook(uow, self.gateway, self.capture, reverse, app.clock, app.ids, app.metrics)
-        self.reconcile = ReconcileOrders(uow, self.gateway, self.capture, app.clock, RECONCILE_AFTER, ABANDON_AFTER)
+        refunds = ReconcileRefunds(uow, self.gateway, reverse, app.clock, REFUND_WINDOW)
+        self.reconcile = ReconcileOrders(
+            uow, self.gateway, self.capture, app.clock, RECONCILE_AFTER, ABANDON_AFTER, refunds=refunds
+        )
 
     @property
     def state(self) -> Any:
