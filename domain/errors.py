@@ -165,3 +165,10 @@ class PresetNameTaken(Conflict):
 
 class TooManyPresets(Conflict):
     """You have the most presets allowed; delete one first."""
+
+
+class TimedOut(PermanentFailure):
+    """Processing took longer than the time limit."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"processing took longer than {seconds:g} s")

@@ -79,6 +79,12 @@ class Task:
         self.finished_at = now
         self.updated_at = now
 
+    def give_up(self, max_attempts: int, now: datetime) -> None:
+        """Fail a task claimed once more after `max_attempts` that each died mid-way: this claim starts no attempt,
+        so it is not counted."""
+        self.fail(f"gave up after {max_attempts} attempts: each one stopped before finishing (the worker died)", now)
+        self.attempts = max_attempts
+
     def _require_processing(self) -> None:
         if self.status is not Status.PROCESSING:
             raise InvalidTransition(f"a {self.status} task cannot finish")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from adapters.pillow.process_pool import ProcessPixelRunner
 from adapters.pillow.processor import PillowImageProcessor
 from adapters.prometheus.metrics import PrometheusMetrics
 from adapters.security.passwords import Argon2PasswordHasher
@@ -77,6 +79,8 @@ class Container(containers.DeclarativeContainer):
         storage_from_url, settings.provided.storage_url, providers.Callable(Path.cwd), s3_options
     )
     processor = providers.Singleton(PillowImageProcessor, settings.provided.max_image_pixels)
+    make_processor = providers.Callable(partial, PillowImageProcessor, settings.provided.max_image_pixels)
+    pixels = providers.Singleton(ProcessPixelRunner, make_processor, settings.provided.pixel_processes)
     broker = providers.Singleton(make_broker, settings)
     queue = providers.Singleton(TaskiqTaskQueue, broker)
 
@@ -144,12 +148,13 @@ class Container(containers.DeclarativeContainer):
         ProcessTask,
         uow.provider,
         storage,
-        processor,
+        pixels,
         clock,
         ids,
         metrics,
         cost=settings.provided.task_cost,
         lease=providers.Callable(_seconds, settings.provided.task_lease_seconds),
+        timeout_seconds=settings.provided.task_timeout_seconds,
         max_attempts=settings.provided.task_max_attempts,
     )
     sweep = providers.Factory(

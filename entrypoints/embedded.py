@@ -51,6 +51,7 @@ async def embedded_worker(container: Container) -> AsyncIterator[None]:
         except TimeoutError:
             log.warning("tasks still running after %ss are left to the sweeper of the next start", DRAIN_SECONDS)
         await broker.shutdown()
+        await container.pixels().close()
         await container.engine().dispose()
 
 

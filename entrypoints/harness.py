@@ -8,6 +8,7 @@ import msgspec
 from dependency_injector import providers
 from litestar import Litestar
 
+from adapters.memory.pixels import ThreadPixelRunner
 from adapters.memory.storage import MemoryBlobStorage
 from adapters.memory.unit_of_work import MemoryDatabase, MemoryUnitOfWork
 from entrypoints.container import Container, build_container
@@ -43,4 +44,6 @@ def build_harness(**overrides: object) -> Harness:
     storage = MemoryBlobStorage()
     container.uow.override(providers.Factory(MemoryUnitOfWork, database))
     container.storage.override(providers.Object(storage))
+    # Pixels on a thread, as the pool's fake: a harness per test must not start processes.
+    container.pixels.override(providers.Singleton(ThreadPixelRunner, container.make_processor))
     return Harness(container, create_app(container), database, storage)

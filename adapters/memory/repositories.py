@@ -176,6 +176,13 @@ class MemoryTaskRepository:
         self.state.tasks[task.id] = dataclasses.replace(task)
         return True
 
+    async def renew(self, task_id: UUID, attempt: int, lease_until: datetime) -> bool:
+        stored = self.state.tasks.get(task_id)
+        if stored is None or stored.status != Status.PROCESSING or stored.attempts != attempt:
+            return False
+        stored.lease_until = lease_until
+        return True
+
     async def stale(self, queued_before: datetime, now: datetime, limit: int) -> list[UUID]:
         def is_stale(t: Task) -> bool:
             if t.status == Status.QUEUED:

@@ -233,6 +233,15 @@ class SqlTaskRepository:
         )
         return (await self.session.execute(statement)).scalar_one_or_none() is not None
 
+    async def renew(self, task_id: UUID, attempt: int, lease_until: datetime) -> bool:
+        statement = (
+            update(tasks)
+            .where(tasks.c.id == task_id, tasks.c.status == PROCESSING, tasks.c.attempts == attempt)
+            .values(lease_until=lease_until)
+            .returning(tasks.c.id)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none() is not None
+
     async def stale(self, queued_before: datetime, now: datetime, limit: int) -> list[UUID]:
         last_touched = func.coalesce(tasks.c.updated_at, tasks.c.created_at, type_=UtcDateTime())
         queued_too_long = and_(tasks.c.status == QUEUED, last_touched < queued_before)

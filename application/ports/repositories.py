@@ -93,6 +93,10 @@ class TaskRepository(Protocol):
         """Store a completed or failed task only if it is still processing on that attempt."""
         ...
 
+    async def renew(self, task_id: UUID, attempt: int, lease_until: datetime) -> bool:
+        """Extend the lease only if the task is still processing on that attempt; False when it is not."""
+        ...
+
     async def stale(self, queued_before: datetime, now: datetime, limit: int) -> list[UUID]:
         """Ids of tasks queued since before queued_before, or processing with an expired lease."""
         ...

@@ -1,18 +1,20 @@
-"""ProcessTask: claim with a lease, run the pixels off the event loop, complete, or fail and refund once."""
+"""ProcessTask: claim with a lease renewed while the attempt runs, run the pixels off the event loop within a time
+limit, complete, or fail with a reason and refund once."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from typing import TypeVar
 from uuid import UUID
 
 from application.ports.blob_storage import BlobStorage
 from application.ports.clock import Clock, IdGenerator
-from application.ports.image_processor import ImageProcessor
 from application.ports.metrics import Metrics
+from application.ports.pixel_runner import PixelRunner
 from application.use_cases.common import UowFactory
 from domain.credits import Reason
 from domain.errors import DuplicateRecord, NotFound, PermanentFailure, TransientFailure
@@ -28,19 +30,25 @@ class ProcessTask:
         self,
         uow: UowFactory,
         storage: BlobStorage,
-        processor: ImageProcessor,
+        pixels: PixelRunner,
         clock: Clock,
         ids: IdGenerator,
         metrics: Metrics,
         cost: int,
         lease: timedelta,
+        *,
+        timeout_seconds: float,
+        heartbeat_seconds: float | None = None,
         max_attempts: int = 3,
         retries: int = 3,
         backoff_seconds: float = 0.2,
     ) -> None:
         self.uow = uow
         self.storage = storage
-        self.processor = processor
+        self.pixels = pixels
+        self.timeout_seconds = timeout_seconds
+        # A third of the lease: two renewals may fail (a database blip) before another worker could claim it.
+        self.heartbeat_seconds = heartbeat_seconds or lease.total_seconds() / 3
         self.clock = clock
         self.ids = ids
         self.metrics = metrics
@@ -58,22 +66,51 @@ class ProcessTask:
             await uow.commit()
         if task is None:
             return None
-        if task.attempts > self.max_attempts:
+        attempt = task.attempts
+        if attempt > self.max_attempts:
             # Earlier attempts died mid-way (worker killed): a poison message must not loop forever.
-            return await self._fail(task, f"gave up after {self.max_attempts} attempts")
+            task.give_up(self.max_attempts, self.clock.now())
+            return await self._settle_failure(task, attempt)
         started = asyncio.get_running_loop().time()
         try:
-            source = await self._retrying(lambda: self.storage.get(task.source_key))
-            data, info = await asyncio.to_thread(self.processor.run, source, task.operations)
-            key = result_key(task.id)
-            await self._retrying(lambda: self.storage.put(key, data))
-            preview = await asyncio.to_thread(self.processor.preview, data)  # for the dashboard's lists
-            await self._retrying(lambda: self.storage.put(preview_key(task.id), preview))
+            async with self._lease_renewed(task.id, attempt):
+                source = await self._retrying(lambda: self.storage.get(task.source_key))
+                processed = await self.pixels.run(source, task.operations, self.timeout_seconds)
+                del source
+                info, key = processed.info, result_key(task.id)
+                await self._retrying(lambda: self.storage.put(key, processed.result))
+                # The preview (for the dashboard's lists) came from the same child process, within the same limit.
+                await self._retrying(lambda: self.storage.put(preview_key(task.id), processed.preview))
         except (PermanentFailure, TransientFailure, NotFound) as exc:
             return await self._fail(task, _reason(exc))
         finally:
             self.metrics.observe_processing(asyncio.get_running_loop().time() - started)
         return await self._complete(task, info, key)
+
+    @asynccontextmanager
+    async def _lease_renewed(self, task_id: UUID, attempt: int) -> AsyncIterator[None]:
+        """A heartbeat: however long the attempt runs, no sweeper or redelivery sees its lease run out."""
+        heartbeat = asyncio.create_task(self._renew_until_lost(task_id, attempt), name=f"lease-{task_id}")
+        try:
+            yield
+        finally:
+            heartbeat.cancel()
+            with suppress(asyncio.CancelledError):
+                await heartbeat
+
+    async def _renew_until_lost(self, task_id: UUID, attempt: int) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_seconds)
+            try:
+                async with self.uow() as uow:
+                    renewed = await uow.tasks.renew(task_id, attempt, self.clock.now() + self.lease)
+                    await uow.commit()
+            except Exception:  # a blip: the next beat tries again, well before the lease runs out
+                log.warning("could not renew the lease of task %s", task_id, exc_info=True)
+                continue
+            if not renewed:
+                log.warning("task %s is no longer held by attempt %d; its result will be dropped", task_id, attempt)
+                return
 
     async def _complete(self, task: Task, info: ImageInfo, key: str) -> Task | None:
         attempt = task.attempts
@@ -90,6 +127,9 @@ class ProcessTask:
     async def _fail(self, task: Task, reason: str) -> Task | None:
         attempt = task.attempts
         task.fail(reason, self.clock.now())
+        return await self._settle_failure(task, attempt)
+
+    async def _settle_failure(self, task: Task, attempt: int) -> Task | None:
         try:
             async with self.uow() as uow:
                 if not await uow.tasks.finish(task, attempt):

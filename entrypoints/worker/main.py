@@ -41,4 +41,5 @@ async def stop_container(state: TaskiqState) -> None:
             await scheduler
     container = getattr(state, "container", None)
     if container is not None:
+        await container.pixels().close()
         await container.engine().dispose()

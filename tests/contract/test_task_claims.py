@@ -121,3 +121,35 @@ async def test_touch_makes_the_sweeper_wait_again_for_queued_tasks_only(uow_fact
     async with uow_factory() as uow:
         assert await uow.tasks.stale(queued_before=at(60), now=at(100), limit=10) == [expired.id]
         assert await uow.tasks.stale(queued_before=at(160), now=at(100), limit=10) == [queued.id, expired.id]
+
+
+async def renew(new_uow: UowFactory, task_id: UUID, attempt: int, until: float) -> bool:
+    async with new_uow() as uow:
+        renewed = await uow.tasks.renew(task_id, attempt, at(until))
+        await uow.commit()
+        return renewed
+
+
+async def test_a_renewed_lease_keeps_the_task_from_other_claims(uow_factory: UowFactory) -> None:
+    task = await queued_task(uow_factory)
+    await claim(uow_factory, task.id, now=1, lease=60)
+
+    assert await renew(uow_factory, task.id, attempt=1, until=150) is True
+
+    assert await claim(uow_factory, task.id, now=100) is None
+    async with uow_factory() as uow:
+        assert (await uow.tasks.get(task.id)).lease_until == at(150)
+    assert (await claim(uow_factory, task.id, now=151)).attempts == 2
+
+
+async def test_only_the_attempt_holding_the_task_can_renew_it(uow_factory: UowFactory) -> None:
+    task = await queued_task(uow_factory)
+    await claim(uow_factory, task.id, now=1, lease=60)
+    await claim(uow_factory, task.id, now=62, lease=60)  # the first attempt's lease ran out; a second took it
+    done = await queued_task(uow_factory, status=Status.COMPLETED, result=RESULT, result_key="results/x")
+
+    assert await renew(uow_factory, task.id, attempt=1, until=500) is False
+    assert await renew(uow_factory, done.id, attempt=0, until=500) is False
+    assert await renew(uow_factory, uuid.uuid4(), attempt=1, until=500) is False
+    async with uow_factory() as uow:
+        assert (await uow.tasks.get(task.id)).lease_until == at(122)

@@ -17,6 +17,7 @@ from PIL import Image
 
 from adapters.memory.clock import FixedClock, SequentialIds
 from adapters.memory.metrics import MemoryMetrics
+from adapters.memory.pixels import ThreadPixelRunner
 from adapters.memory.queue import MemoryTaskQueue
 from adapters.memory.storage import MemoryBlobStorage
 from adapters.memory.unit_of_work import MemoryDatabase, MemoryUnitOfWork
@@ -53,6 +54,7 @@ ACCESS_TTL = timedelta(minutes=15)
 REFRESH_TTL = timedelta(days=30)
 SHARE_TTL = timedelta(days=7)
 MAX_ATTEMPTS = 3
+TIMEOUT_SECONDS = 120
 HANG_SECONDS = 30
 
 
@@ -166,15 +168,17 @@ class Bootstrap:
             uow, self.storage, self.queue, self.processor, self.clock, self.ids, self.metrics, TASK_COST,
             max_pixels=MAX_PIXELS,
         )
+        self.pixels = ThreadPixelRunner(lambda: self.processor)
         self.process_task = ProcessTask(
             uow,
             self.storage,
-            self.processor,
+            self.pixels,
             self.clock,
             self.ids,
             self.metrics,
             TASK_COST,
             LEASE,
+            timeout_seconds=TIMEOUT_SECONDS,
             max_attempts=MAX_ATTEMPTS,
             backoff_seconds=0,
         )

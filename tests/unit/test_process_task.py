@@ -313,7 +313,7 @@ async def test_a_task_that_keeps_killing_its_workers_fails_after_the_last_attemp
 
     assert failed is not None
     stored = app.stored(task.id)
-    assert (stored.status, stored.attempts) == (Status.FAILED, MAX_ATTEMPTS + 1)
+    assert (stored.status, stored.attempts) == (Status.FAILED, MAX_ATTEMPTS)  # the refused claim started nothing
     assert f"{MAX_ATTEMPTS} attempts" in stored.error
     assert refunds(app, user) == [1]
     assert result_key(task.id) not in app.storage.blobs
