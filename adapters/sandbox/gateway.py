@@ -100,7 +100,7 @@ class SandboxGateway:
         self, event: str, gateway_order_id: str, payment: GatewayPayment, reason: str | None = None
     ) -> SignedWebhook:
         """payment.captured, payment.failed or order.paid for the payment, signed with the webhook secret."""
-        entity = {
+        entity = {  # the payment entity of razorpay.com/docs/webhooks/payments, its main fields
             "id": payment.payment_id,
             "entity": "payment",
             "amount": payment.amount,
@@ -132,7 +132,7 @@ class SandboxGateway:
         self.refunds[payment.payment_id].append(
             GatewayRefund(refund_id, payment.payment_id, amount, payment.currency, "processed")
         )
-        refund = {
+        refund = {  # the refund entity of razorpay.com/docs/api/refunds/entity, its main fields
             "id": refund_id,
             "entity": "refund",
             "payment_id": payment.payment_id,
@@ -141,8 +141,11 @@ class SandboxGateway:
             "status": "processed",
             "notes": [],
         }
+        # As on razorpay.com/docs/webhooks/refunds: `captured` is false for an auto-refund of a payment never captured.
         entity = {"id": payment.payment_id, "entity": "payment", "amount": payment.amount,
-                  "currency": payment.currency, "status": "refunded", "order_id": gateway_order_id}  # fmt: skip
+                  "currency": payment.currency, "status": "refunded", "order_id": gateway_order_id,
+                  "captured": payment.status == "captured", "amount_refunded": amount,
+                  "refund_status": "full" if amount >= payment.amount else "partial"}  # fmt: skip
         body = event_body("refund.processed", {"refund": refund, "payment": entity}, ACCOUNT_ID, int(time.time()))
         return self.signed(body)
 

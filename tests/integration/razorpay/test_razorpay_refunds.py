@@ -43,3 +43,19 @@ async def test_an_authorized_payment_auto_refunded_on_an_order_another_payment_p
 
     assert await send(shop, stub.webhook("refund.processed", left_authorized, refund)) == 200
     assert (await books(user))[0] == 60
+
+
+async def test_payment_failed_then_captured_for_a_upi_retry_pays_the_order_once(shop: Api, stub: RazorpayStub) -> None:
+    user = await shop.new_user()
+    order = (await user.post("/api/v1/orders", json={"plan_id": STARTER})).json()
+    failed = stub.pay(order["gateway_order_id"], status="failed")
+    retried = stub.pay(order["gateway_order_id"])
+
+    statuses = [
+        await send(shop, stub.webhook("payment.failed", failed)),
+        await send(shop, stub.webhook("payment.captured", retried)),
+        await send(shop, stub.webhook("order.paid", retried)),
+    ]
+
+    assert statuses == [200, 200, 200]
+    assert (await order_of(user, order))["status"] == "paid" and (await books(user))[0] == 60
