@@ -50,3 +50,17 @@ async def test_a_refund_of_another_payment_delivered_twice_is_recorded_once(shop
     assert again is WebhookOutcome.IGNORED
     assert len([p for p in shop.state.payments if p.kind is PaymentKind.REFUNDED]) == 1
     assert shop.app.balance(user) == 60
+
+
+async def test_another_payments_refund_that_arrives_before_the_capture_never_takes_credits(shop: Shop) -> None:
+    """Events come in any order: the auto-refund of a duplicate can precede the granting payment's capture."""
+    user = await shop.app.user()
+    order = await shop.order(user)
+    granting, duplicate = shop.paid(order), shop.paid(order)
+
+    await shop.deliver(shop.gateway.refund_event(order.gateway_order_id, duplicate, order.amount))
+    await shop.deliver(shop.event("payment.captured", order, granting))
+
+    assert shop.stored_order(order).status is OrderStatus.PAID and shop.app.balance(user) == 60
+    (refund,) = [p for p in shop.state.payments if p.kind is PaymentKind.REFUNDED]
+    assert (refund.credits, refund.refunded_payment_id) == (0, duplicate.payment_id)
