@@ -10,13 +10,15 @@ import dataclasses
 import json
 import re
 import typing
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from litestar.datastructures import FormMultiDict
 
 from domain.errors import FieldError, ValidationFailed
-from domain.operations import MAX_SIDE, Operation
+from domain.operations import MAX_OPERATIONS, MAX_SIDE, Operation
+from domain.tasks import TITLE_MAX
 
 LABELS = {
     "resize": "Resize",
@@ -49,7 +51,10 @@ LIMITS = {
     "quality": (1, 100),
 }
 STARTING_VALUES = {"width": "1024", "height": "1024", "size": "256", "degrees": "90", "radius": "2", "format": "webp"}
-_ROW = re.compile(r"^ops-(\d+)-op$")
+# ops-<row>-<param>: a row number of at most four digits (a 5000-digit one cannot even become an int).
+_FIELD = re.compile(r"ops-(\d{1,4})-([a-z_]{1,32})")
+MAX_METADATA_ROWS = 50
+MAX_FIELDS = 400  # every operation row with all its parameters, every metadata row, and room to spare
 
 
 @dataclass(frozen=True)
@@ -116,25 +121,50 @@ class UploadForm:
     metadata: list[tuple[str, str]] = field(default_factory=list)
     operations: list[dict[str, str]] = field(default_factory=list)
 
+    problems: list[FieldError] = field(default_factory=list)
+
     @classmethod
     def read(cls, form: FormMultiDict) -> UploadForm:
-        keys, values = form.getall("meta_key", []), form.getall("meta_value", [])
-        metadata = [(str(k).strip(), str(v)) for k, v in zip(keys, values, strict=False) if str(k).strip() or str(v)]
-        rows = sorted(int(match[1]) for key in form if (match := _ROW.match(key)))
-        operations = [
-            {name.removeprefix(f"ops-{i}-"): str(value) for name, value in form.items() if name.startswith(f"ops-{i}-")}
-            for i in rows
-        ]
-        return cls(str(form.get("title", "")), metadata, operations)
+        """One pass over the fields, with every count bounded: a hostile form costs linear time and is refused."""
+        items = list(form.multi_items())
+        if len(items) > MAX_FIELDS:
+            return cls(problems=[FieldError("form", f"the form has more than {MAX_FIELDS} fields")])
+        title, keys, values, rows, problems = "", [], [], {}, []
+        for name, value in items:
+            if name == "title":
+                title = str(value)
+            elif name == "meta_key":
+                keys.append(str(value))
+            elif name == "meta_value":
+                values.append(str(value))
+            elif name.startswith("ops-"):
+                if match := _FIELD.fullmatch(name):
+                    rows.setdefault(int(match[1]), {})[match[2]] = str(value)
+                else:
+                    problems.append(FieldError("operations", "an operation row is malformed"))
+        metadata = [(k.strip(), v) for k, v in zip(keys, values, strict=False) if k.strip() or v]
+        operations = [rows[i] for i in sorted(rows) if "op" in rows[i]]
+        if len(metadata) > MAX_METADATA_ROWS:
+            problems.append(FieldError("metadata", f"at most {MAX_METADATA_ROWS} rows"))
+        if len(operations) > MAX_OPERATIONS:
+            problems.append(FieldError("operations", f"at most {MAX_OPERATIONS} operations"))
+        if problems:  # nothing of a refused form is echoed back: it could be megabytes
+            return cls(title[:TITLE_MAX], problems=problems[:1])
+        return cls(title, metadata, operations)
+
+    def check(self) -> None:
+        """Raises ValidationFailed for what the form itself refused (too many rows or fields)."""
+        if self.problems:
+            raise ValidationFailed(self.problems)
 
     def metadata_json(self) -> str | None:
         """A JSON object of the rows; raises ValidationFailed for a value without a key or a key given twice."""
         if not self.metadata:
             return None
-        keys = [key for key, _ in self.metadata]
+        keys = Counter(key for key, _ in self.metadata)
         if "" in keys:
             raise ValidationFailed(FieldError("metadata", "every value needs a key"))
-        if twice := sorted({key for key in keys if keys.count(key) > 1}):
+        if twice := sorted(key for key, count in keys.items() if count > 1):
             raise ValidationFailed(FieldError("metadata", f"each key once: {', '.join(twice)} appears twice"))
         return json.dumps(dict(self.metadata))
 

@@ -40,6 +40,7 @@ class HomeController(Controller):
         fields = forms.UploadForm.read(form)
         image = form.get("image")
         try:
+            fields.check()
             if not isinstance(image, UploadFile) or not image.filename:
                 raise ValidationFailed(FieldError("image", "choose an image to upload"))
             submitted = await submit_task(
