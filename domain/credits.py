@@ -15,6 +15,7 @@ class Reason(StrEnum):
     PURCHASE = "purchase"
     PURCHASE_REVERSAL = "purchase_reversal"
     ADMIN_GRANT = "admin_grant"
+    ADMIN_DEBIT = "admin_debit"
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,10 @@ class TooManyApiKeys(Conflict):
     """You have the most live API keys allowed; delete one first."""
 
 
+class AccountDisabled(Forbidden):
+    """This account is disabled; ask the operators of this service."""
+
+
 class UnsupportedImage(DomainError):
     """The file is not a supported image."""
 
@@ -137,6 +141,10 @@ class InvalidSignature(DomainError):
 
 class BadRequest(DomainError):
     """The request body is malformed."""
+
+
+class LinkTokenInvalid(BadRequest):
+    """The link is invalid, expired or already used; ask for a new one."""
 
 
 class DependencyUnavailable(DomainError):

@@ -8,6 +8,9 @@ from datetime import datetime
 ACCESS = "access"
 REFRESH = "refresh"
 SHARE = "share"
+PASSWORD_RESET = "password_reset"
+VERIFY_EMAIL = "verify_email"
+CHANGE_EMAIL = "change_email"
 
 
 @dataclass(frozen=True)
@@ -18,3 +21,4 @@ class Claims:
     issued_at: datetime
     expires_at: datetime
     family: str | None = None
+    data: str | None = None  # what a mailed link binds to (an address, a password fingerprint)

@@ -22,6 +22,14 @@ class User:
     password_hash: str
     credits: int
     created_at: datetime
+    email_verified: bool = False
+    is_admin: bool = False
+    disabled_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.disabled_at is None and self.deleted_at is None
 
 
 def normalise_email(raw: str) -> str:

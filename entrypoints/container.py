@@ -20,9 +20,16 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from adapters.storage.factory import storage_from_url
 from adapters.storage.s3 import S3Options
 from adapters.system import RandomIds, SystemClock
+from adapters.taskiq.mail_queue import TaskiqMailQueue
 from adapters.taskiq.queue import TaskiqTaskQueue
 from application.use_cases.account import GetBalance, GetMe, ListLedger
 from application.use_cases.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
+from application.use_cases.accounts.change_credentials import ChangeEmail, ChangePassword
+from application.use_cases.accounts.ensure_active import EnsureActive
+from application.use_cases.accounts.links import AccountLinks
+from application.use_cases.accounts.password_reset import ConfirmPasswordReset, RequestPasswordReset
+from application.use_cases.accounts.send_account_mail import SendAccountMail
+from application.use_cases.accounts.verify_email import ResendVerification, VerifyEmail
 from application.use_cases.authenticate import Authenticate
 from application.use_cases.billing.capture_credits import CaptureCredits
 from application.use_cases.billing.create_order import CreateOrder
@@ -48,6 +55,7 @@ from application.use_cases.sweep import Sweep
 from application.use_cases.get_preview import GetPreview
 from application.use_cases.presets import CreatePreset, DeletePreset, GetPreset, ListPresets
 from application.use_cases.task_files import DeleteTask, GetResult, GetSource, OpenSharedResult, ShareResult
+from entrypoints.mailer import make_mailer
 from entrypoints.payment_gateway import make_payment_gateway
 from entrypoints.settings import Settings
 from entrypoints.worker.broker import make_broker
@@ -55,6 +63,15 @@ from entrypoints.worker.broker import make_broker
 
 def _seconds(value: int) -> timedelta:
     return timedelta(seconds=value)
+
+
+def _mail_origin(settings: Settings) -> str:
+    # Mail is composed by a worker, away from any request: without PUBLIC_URL (development), serve's default address.
+    return settings.public_url or "http://127.0.0.1:8000"
+
+
+def _bonus_at_verification(settings: Settings) -> int:
+    return settings.signup_credits if settings.bonus_requires_verification else 0
 
 
 class Container(containers.DeclarativeContainer):
@@ -109,8 +126,41 @@ class Container(containers.DeclarativeContainer):
     list_presets = providers.Factory(ListPresets, uow.provider)
     get_preset = providers.Factory(GetPreset, uow.provider)
     delete_preset = providers.Factory(DeletePreset, uow.provider)
+    mailer = providers.Singleton(make_mailer, settings)
+    mail_queue = providers.Singleton(TaskiqMailQueue, broker)
+    account_links = providers.Singleton(
+        AccountLinks,
+        tokens,
+        ids,
+        providers.Callable(_mail_origin, settings),
+        reset_ttl=providers.Callable(_seconds, settings.provided.password_reset_token_seconds),
+        verify_ttl=providers.Callable(_seconds, settings.provided.email_token_seconds),
+    )
+    send_account_mail = providers.Factory(SendAccountMail, uow.provider, account_links, mailer, clock)
+    request_password_reset = providers.Factory(RequestPasswordReset, mail_queue)
+    confirm_password_reset = providers.Factory(ConfirmPasswordReset, uow.provider, account_links, hasher, clock)
+    verify_email = providers.Factory(
+        VerifyEmail,
+        uow.provider,
+        account_links,
+        clock,
+        ids,
+        bonus_at_verification=providers.Callable(_bonus_at_verification, settings),
+    )
+    resend_verification = providers.Factory(ResendVerification, uow.provider, mail_queue)
+    change_password = providers.Factory(ChangePassword, uow.provider, hasher, clock)
+    change_email = providers.Factory(ChangeEmail, uow.provider, hasher, mail_queue)
+    ensure_active = providers.Factory(EnsureActive, uow.provider)
+
     sign_up = providers.Factory(
-        SignUp, uow.provider, hasher, clock, ids, signup_credits=settings.provided.signup_credits
+        SignUp,
+        uow.provider,
+        hasher,
+        clock,
+        ids,
+        signup_credits=settings.provided.signup_credits,
+        mail=mail_queue,
+        bonus_requires_verification=settings.provided.bonus_requires_verification,
     )
     log_in = providers.Singleton(LogIn, uow.provider, hasher, session_tokens, clock, ids)
     refresh_session = providers.Factory(RefreshSession, uow.provider, tokens, session_tokens, clock)

@@ -9,6 +9,7 @@ from dependency_injector import providers
 from litestar import Litestar
 
 from adapters.memory.pixels import ThreadPixelRunner
+from adapters.memory.mail import MemoryMailer
 from adapters.memory.storage import MemoryBlobStorage
 from adapters.memory.unit_of_work import MemoryDatabase, MemoryUnitOfWork
 from entrypoints.container import Container, build_container
@@ -24,6 +25,7 @@ class Harness:
     app: Litestar
     database: MemoryDatabase
     storage: MemoryBlobStorage
+    mailer: MemoryMailer
 
 
 def build_harness(**overrides: object) -> Harness:
@@ -46,4 +48,6 @@ def build_harness(**overrides: object) -> Harness:
     container.storage.override(providers.Object(storage))
     # Pixels on a thread, as the pool's fake: a harness per test must not start processes.
     container.pixels.override(providers.Singleton(ThreadPixelRunner, container.make_processor))
-    return Harness(container, create_app(container), database, storage)
+    mailer = MemoryMailer()
+    container.mailer.override(providers.Object(mailer))
+    return Harness(container, create_app(container), database, storage, mailer)

@@ -68,9 +68,19 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     rate_limit_auth: int = 10
     rate_limit_submit_burst: int = 10
     rate_limit_submit_sustained: int = 60
+    rate_limit_account: int = 10
+    rate_limit_reset_per_email: int = 5
     rate_limit_allowlist: str = ""
     cors_origins: str = ""
     log_level: str = "INFO"
+
+    smtp_url: str = ""
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = "Pixelmill <no-reply@pixelmill.invalid>"
+    # None: true in production, false otherwise (the embedded start gives credits at once).
+    signup_bonus_requires_verification: bool | None = None
+    password_reset_token_seconds: int = 1800
+    email_token_seconds: int = 24 * 3600
 
     @property
     def embedded(self) -> bool:
@@ -87,6 +97,12 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     def deployed(self) -> bool:
         """Staging and production: both demand a real secret, shared services and a public URL."""
         return self.env != "development"
+
+    @property
+    def bonus_requires_verification(self) -> bool:
+        if self.signup_bonus_requires_verification is None:
+            return self.env == "production"
+        return self.signup_bonus_requires_verification
 
     @property
     def is_sqlite(self) -> bool:

@@ -57,6 +57,27 @@ class MemoryUserRepository:
                 return dataclasses.replace(user)
         return None
 
+    async def update(self, user: User) -> None:
+        stored = self.state.users.get(user.id)
+        if stored is None:
+            return
+        if any(other.email == user.email and other.id != user.id for other in self.state.users.values()):
+            self.undo()
+            raise EmailTaken()
+        # Credits move only through the ledger, never through a user update.
+        self.state.users[user.id] = dataclasses.replace(user, credits=stored.credits)
+
+    async def replace_password(self, user_id: UUID, old_hash: str, new_hash: str) -> bool:
+        stored = self.state.users.get(user_id)
+        if stored is None or stored.password_hash != old_hash:
+            return False
+        stored.password_hash = new_hash
+        return True
+
+    async def search(self, email: str, limit: int, cursor: str | None) -> Page[User]:
+        found = [dataclasses.replace(u) for u in self.state.users.values() if email in u.email]
+        return _page(found, limit, cursor)
+
 
 class MemoryCreditRepository:
     def __init__(self, state: MemoryState, undo: Callable[[], None]) -> None:
@@ -97,8 +118,10 @@ class MemoryCreditRepository:
         task_id: UUID | None,
         order_id: UUID | None,
     ) -> LedgerEntry:
-        if (reason in _ONCE_PER_TASK and task_id and self._exists(reason, task_id=task_id)) or (
-            reason in _ONCE_PER_ORDER and order_id and self._exists(reason, order_id=order_id)
+        if (
+            (reason in _ONCE_PER_TASK and task_id and self._exists(reason, task_id=task_id))
+            or (reason in _ONCE_PER_ORDER and order_id and self._exists(reason, order_id=order_id))
+            or (reason == Reason.SIGNUP_BONUS and any(e.reason == reason and e.user_id == user.id for e in self.state.ledger))
         ):
             self.undo()
             raise DuplicateRecord(f"{reason} already recorded")
@@ -230,4 +253,9 @@ class MemoryRefreshTokenRepository:
     async def revoke_family(self, family_id: UUID, now: datetime) -> None:
         for token in self.state.refresh_tokens.values():
             if token.family_id == family_id and token.revoked_at is None:
+                token.revoked_at = now
+
+    async def revoke_user(self, user_id: UUID, now: datetime, keep_family: UUID | None = None) -> None:
+        for token in self.state.refresh_tokens.values():
+            if token.user_id == user_id and token.revoked_at is None and token.family_id != keep_family:
                 token.revoked_at = now

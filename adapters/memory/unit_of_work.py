@@ -10,6 +10,7 @@ from uuid import UUID
 
 from adapters.memory.api_keys import MemoryApiKeyRepository
 from adapters.memory.presets import MemoryPresetRepository
+from adapters.memory.audit import MemoryAuditLogRepository
 from adapters.memory.billing import (
     MemoryOrderRepository,
     MemoryPaymentRepository,
@@ -25,6 +26,7 @@ from adapters.memory.repositories import (
 )
 from domain.api_keys import ApiKey
 from domain.presets import Preset
+from domain.audit import AuditEntry
 from domain.credits import LedgerEntry
 from domain.orders import Order, Payment
 from domain.plans import Plan
@@ -46,6 +48,7 @@ class MemoryState:
     webhook_events: dict[tuple[str, str], WebhookEvent] = field(default_factory=dict)
     api_keys: dict[UUID, ApiKey] = field(default_factory=dict)
     presets: dict[UUID, Preset] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
 
 
 BILLING = ("plans", "orders", "payments", "webhook_events")
@@ -79,6 +82,7 @@ class MemoryUnitOfWork:
         self.webhook_events = MemoryWebhookEventRepository(state, self._restore)
         self.api_keys = MemoryApiKeyRepository(state)
         self.presets = MemoryPresetRepository(state, self._restore)
+        self.audit = MemoryAuditLogRepository(state)
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         await self.database.lock.acquire()
@@ -102,6 +106,6 @@ class MemoryUnitOfWork:
     def _restore(self) -> None:
         if self._snapshot is not None:
             state = self.database.state
-            for name in ("users", "ledger", "tasks", "refresh_tokens", *BILLING, *DEVELOPER, *IMAGING):
+            for name in ("users", "ledger", "tasks", "refresh_tokens", "audit", *BILLING, *DEVELOPER, *IMAGING):
                 setattr(state, name, getattr(self._snapshot, name))
             self._snapshot = copy.deepcopy(state)

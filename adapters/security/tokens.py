@@ -29,6 +29,8 @@ class JwtTokenIssuer:
         }
         if claims.family is not None:
             payload["fam"] = claims.family
+        if claims.data is not None:
+            payload["dat"] = claims.data
         return jwt.encode(payload, self._secret, algorithm="HS256")
 
     def read(self, token: str, kind: str, now: datetime) -> Claims:
@@ -53,6 +55,7 @@ class JwtTokenIssuer:
         if issued_at.timestamp() > now.timestamp() + self._leeway:
             raise InvalidToken("the token is not yet valid")
         family = payload.get("fam")
+        data = payload.get("dat")
         return Claims(
             kind=kind,
             subject=str(payload["sub"]),
@@ -60,6 +63,7 @@ class JwtTokenIssuer:
             issued_at=issued_at,
             expires_at=expires_at,
             family=str(family) if family is not None else None,
+            data=str(data) if data is not None else None,
         )
 
 

@@ -107,6 +107,10 @@ async def _page(
     return Page([to_entity(row) for row in items], next_cursor)
 
 
+# Credits move only through the ledger (SqlCreditRepository), never through a user update.
+_USER_MUTABLE = ("email", "password_hash", "email_verified", "is_admin", "disabled_at", "deleted_at")
+
+
 class SqlUserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -121,6 +125,23 @@ class SqlUserRepository:
     async def get_by_email(self, email: str) -> User | None:
         row = await _one(self.session, select(users).where(users.c.email == email))
         return to_user(row) if row else None
+
+    async def update(self, user: User) -> None:
+        changes = {name: getattr(user, name) for name in _USER_MUTABLE}
+        await _write(self.session, update(users).where(users.c.id == user.id).values(changes))
+
+    async def replace_password(self, user_id: UUID, old_hash: str, new_hash: str) -> bool:
+        statement = (
+            update(users)
+            .where(users.c.id == user_id, users.c.password_hash == old_hash)
+            .values(password_hash=new_hash)
+            .returning(users.c.id)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none() is not None
+
+    async def search(self, email: str, limit: int, cursor: str | None) -> Page[User]:
+        query = select(users).where(users.c.email.contains(email, autoescape=True))
+        return await _page(self.session, users, query, limit, cursor, to_user)
 
 
 class SqlCreditRepository:
@@ -298,3 +319,11 @@ class SqlRefreshTokenRepository:
             .where(refresh_tokens.c.family_id == family_id, refresh_tokens.c.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+
+    async def revoke_user(self, user_id: UUID, now: datetime, keep_family: UUID | None = None) -> None:
+        statement = update(refresh_tokens).where(
+            refresh_tokens.c.user_id == user_id, refresh_tokens.c.revoked_at.is_(None)
+        )
+        if keep_family is not None:
+            statement = statement.where(refresh_tokens.c.family_id != keep_family)
+        await self.session.execute(statement.values(revoked_at=now))

@@ -21,6 +21,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    false,
     text,
 )
 
@@ -66,6 +67,11 @@ users = Table(
     Column("password_hash", Text, nullable=False),
     Column("credits", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # Accounts and operators (migration 0007).
+    Column("email_verified", Boolean, nullable=False, server_default=false()),
+    Column("is_admin", Boolean, nullable=False, server_default=false()),
+    Column("disabled_at", UtcDateTime),
+    Column("deleted_at", UtcDateTime),
     CheckConstraint("credits >= 0", name="credits_not_negative"),
 )
 
@@ -140,6 +146,14 @@ credit_ledger = Table(
         unique=True,
         postgresql_where=text("reason = 'purchase'"),
         sqlite_where=text("reason = 'purchase'"),
+    ),
+    # The sign-up bonus is granted once, whether at sign-up or at verification (migration 0007).
+    Index(
+        "uq_credit_ledger_one_signup_bonus",
+        "user_id",
+        unique=True,
+        postgresql_where=text("reason = 'signup_bonus'"),
+        sqlite_where=text("reason = 'signup_bonus'"),
     ),
 )
 
@@ -260,4 +274,18 @@ presets = Table(
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("owner_id", "name"),
     Index("ix_presets_owner_id_created_at_id", "owner_id", "created_at", "id"),
+)
+
+# Operators' actions (migration 0007): append-only, and actor and subject are ids kept as text, with no foreign
+# key, so that history outlives what it names.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("subject", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_audit_log_created_at_id", "created_at", "id"),
 )

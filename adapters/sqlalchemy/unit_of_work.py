@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sqlalchemy.api_keys import SqlApiKeyRepository
 from adapters.sqlalchemy.presets import SqlPresetRepository
+from adapters.sqlalchemy.audit_repository import SqlAuditLogRepository
 from adapters.sqlalchemy.billing_repositories import (
     SqlOrderRepository,
     SqlPaymentRepository,
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
         self.webhook_events = SqlWebhookEventRepository(self.session)
         self.api_keys = SqlApiKeyRepository(self.session)
         self.presets = SqlPresetRepository(self.session)
+        self.audit = SqlAuditLogRepository(self.session)
         return self
 
     async def __aexit__(

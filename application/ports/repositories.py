@@ -29,6 +29,18 @@ class UserRepository(Protocol):
         """The user with that normalised email, or None."""
         ...
 
+    async def update(self, user: User) -> None:
+        """Store the user's email, password hash and flags (never credits); raises EmailTaken."""
+        ...
+
+    async def replace_password(self, user_id: UUID, old_hash: str, new_hash: str) -> bool:
+        """Set new_hash only if the stored hash is still old_hash; False otherwise (of two racing changes, one wins)."""
+        ...
+
+    async def search(self, email: str, limit: int, cursor: str | None) -> Page[User]:
+        """Users whose email contains the text, newest first; raises ValidationFailed on a bad cursor."""
+        ...
+
 
 class CreditRepository(Protocol):
     async def spend(
@@ -129,6 +141,10 @@ class RefreshTokenRepository(Protocol):
 
     async def revoke_family(self, family_id: UUID, now: datetime) -> None:
         """Revoke every token of the family."""
+        ...
+
+    async def revoke_user(self, user_id: UUID, now: datetime, keep_family: UUID | None = None) -> None:
+        """Revoke every token of the user, except those of keep_family."""
         ...
 
 

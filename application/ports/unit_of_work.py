@@ -7,6 +7,7 @@ from typing import Protocol
 
 from application.ports.api_keys import ApiKeyRepository
 from application.ports.presets import PresetRepository
+from application.ports.audit_log import AuditLogRepository
 from application.ports.repositories import (
     CreditRepository,
     OrderRepository,
@@ -30,6 +31,7 @@ class UnitOfWork(Protocol):
     webhook_events: WebhookEventRepository
     api_keys: ApiKeyRepository
     presets: PresetRepository
+    audit: AuditLogRepository
 
     async def __aenter__(self) -> UnitOfWork:
         """Begin a transaction."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from application.ports.clock import Clock, IdGenerator
 from application.ports.security import PasswordHasher
 from application.use_cases.common import UowFactory
+from application.use_cases.accounts.ensure_active import refuse_inactive
 from application.use_cases.session_tokens import SessionTokens, Tokens
 from domain.errors import InvalidCredentials
 from domain.users import normalise_email
@@ -41,6 +42,7 @@ class LogIn:
         matches = await self.hasher.verify(user.password_hash if user else self._dummy_hash or "", cmd.password)
         if user is None or not matches:
             raise InvalidCredentials()
+        refuse_inactive(user)
         tokens, row = self.sessions.issue(user.id, self.ids.new(), self.clock.now())
         async with self.uow() as uow:
             await uow.refresh_tokens.add(row)

@@ -7,6 +7,7 @@ from uuid import UUID
 from application.ports.clock import Clock
 from application.ports.security import TokenIssuer
 from application.use_cases.common import UowFactory
+from application.use_cases.accounts.ensure_active import refuse_inactive
 from application.use_cases.session_tokens import SessionTokens, Tokens, hash_token
 from domain.errors import InvalidToken, TokenReused
 from domain.tokens import REFRESH
@@ -27,6 +28,7 @@ class RefreshSession:
             stored = await uow.refresh_tokens.get_by_hash(hash_token(refresh_token))
             if stored is None or stored.revoked_at is not None or now >= stored.expires_at:
                 raise InvalidToken("the refresh token is invalid or expired")
+            refuse_inactive(await uow.users.get(stored.user_id))
             tokens, row = self.sessions.issue(stored.user_id, stored.family_id, now)
             if stored.replaced_by is None and await uow.refresh_tokens.rotate(stored.id, row, now):
                 await uow.commit()

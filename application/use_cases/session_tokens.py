@@ -35,7 +35,10 @@ class SessionTokens:
 
     def issue(self, user_id: UUID, family_id: UUID, now: datetime) -> tuple[Tokens, RefreshToken]:
         """A new pair; the caller stores the returned RefreshToken row."""
-        access = self.tokens.issue(Claims(ACCESS, str(user_id), str(self.ids.new()), now, now + self.access_ttl))
+        # The access token names its login's family, so that a password change can keep this login alone.
+        access = self.tokens.issue(
+            Claims(ACCESS, str(user_id), str(self.ids.new()), now, now + self.access_ttl, family=str(family_id))
+        )
         refresh_id = self.ids.new()
         refresh = self.tokens.issue(
             Claims(REFRESH, str(user_id), str(refresh_id), now, now + self.refresh_ttl, family=str(family_id))

@@ -14,6 +14,7 @@ from entrypoints.embedded import lifespans
 from entrypoints.http.auth import bearer_auth, scope_guard
 from entrypoints.http.controllers.api_keys import ApiKeysController
 from entrypoints.http.controllers.presets import PresetsController
+from entrypoints.http.controllers.accounts import AccountAuthController, AccountMeController
 from entrypoints.http.controllers.auth import AuthController, MeController
 from entrypoints.http.controllers.billing import OrdersController, PlansController, WebhooksController
 from entrypoints.http.controllers.credits import CreditsController
@@ -40,6 +41,8 @@ def create_app(container: Container) -> Litestar:
         route_handlers=[
             AuthController,
             MeController,
+            AccountAuthController,
+            AccountMeController,
             CreditsController,
             SharedController,
             PlansController,

@@ -30,7 +30,9 @@ class BearerAuthentication(AbstractAuthenticationMiddleware):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("send an access token or an API key as 'Authorization: Bearer <token>'")
-        principal: Principal = await connection.app.state.container.resolve_bearer()(token.strip())
+        container = connection.app.state.container
+        principal: Principal = await container.resolve_bearer()(token.strip())
+        await container.ensure_active()(principal.user_id)  # disabled or deleted: every token and key refused at once
         return AuthenticationResult(user=principal.user_id, auth=principal)
 
 

@@ -6,9 +6,12 @@ because Litestar keys a counter by identifier only and two limits sharing a stor
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+
 from litestar import Request
+from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
 from litestar.stores.base import Store
@@ -23,7 +26,10 @@ from entrypoints.settings import Settings
 RATE_LIMIT = "rate_limit"
 AUTH = "auth"
 SUBMIT = "submit"
-STORES = ("rl-auth", "rl-submit-burst", "rl-submit-sustained")
+ACCOUNT = "account"
+STORES = ("rl-auth", "rl-submit-burst", "rl-submit-sustained", "rl-account", "rl-reset-email")
+RESET_EMAIL_STORE = "rl-reset-email"
+RESET_EMAIL_WINDOW_SECONDS = 3600
 
 
 def _user_or_ip(request: Request[Any, Any, Any]) -> str:
@@ -60,8 +66,25 @@ def rate_limit_middleware(settings: Settings) -> list[DefineMiddleware]:
             identifier_for_request=_user_or_ip,
             check_throttle_handler=_applies_to(SUBMIT, allowlist),
         ),
+        RateLimitConfig(
+            rate_limit=("minute", settings.rate_limit_account),
+            store="rl-account",
+            check_throttle_handler=_applies_to(ACCOUNT, allowlist),
+        ),
     ]
     return [config.middleware for config in configs]
+
+
+async def limit_per_key(request: Request[Any, Any, Any], store_name: str, key: str, limit: int, window: int) -> None:
+    """A fixed window per key (an address, say) in a named store; raises 429 with Retry-After when it is used up."""
+    store = request.app.stores.get(store_name)
+    hashed = hashlib.sha256(key.encode()).hexdigest()  # addresses are not kept in Redis in clear
+    count = int(await store.get(hashed) or 0) + 1
+    remaining = await store.expires_in(hashed) if count > 1 else None
+    await store.set(hashed, str(count), expires_in=remaining if remaining and remaining > 0 else window)
+    if count > limit:
+        retry = str(max(1, remaining or window))
+        raise TooManyRequestsException("too many requests", headers={"Retry-After": retry, "RateLimit-Reset": retry})
 
 
 def rate_limit_stores(settings: Settings) -> dict[str, Store]:

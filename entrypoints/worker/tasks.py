@@ -8,7 +8,9 @@ from uuid import UUID
 
 from taskiq import AsyncBroker, Context, TaskiqDepends
 
+from adapters.taskiq.mail_queue import SEND_ACCOUNT_MAIL
 from adapters.taskiq.queue import PROCESS_TASK
+from domain.mail import AccountMail, MailRequest
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,20 @@ async def reconcile_orders(context: Annotated[Context, TaskiqDepends()]) -> int:
     return reconciled.captured
 
 
+async def send_account_mail(
+    kind: str, email: str, user_id: str | None, context: Annotated[Context, TaskiqDepends()]
+) -> bool:
+    """Compose and send an account mail; the link is made here, after the request's commit."""
+    try:
+        request = MailRequest(AccountMail(kind), email, UUID(user_id) if user_id else None)
+    except ValueError:
+        log.error("dropping a malformed mail request of kind %r", kind)
+        return False
+    return await context.state.container.send_account_mail()(request)
+
+
 def register_jobs(broker: AsyncBroker) -> None:
     broker.register_task(process_task, task_name=PROCESS_TASK)
     broker.register_task(sweep, task_name=SWEEP)
     broker.register_task(reconcile_orders, task_name=RECONCILE)
+    broker.register_task(send_account_mail, task_name=SEND_ACCOUNT_MAIL)

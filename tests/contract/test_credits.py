@@ -135,12 +135,26 @@ async def test_two_concurrent_purchases_of_one_order_grant_once(uow_factory: Uow
         assert await uow.credits.balance(user_id) == 50
 
 
+async def test_a_user_gets_one_signup_bonus_and_a_second_undoes_its_unit_of_work(uow_factory: UowFactory) -> None:
+    user_id = await funded_user(uow_factory, 10)
+
+    async with uow_factory() as uow:
+        await uow.credits.grant(user_id, 3, Reason.ADMIN_GRANT, uuid.uuid4(), at(1))
+        with pytest.raises(DuplicateRecord):
+            await uow.credits.grant(user_id, 10, Reason.SIGNUP_BONUS, uuid.uuid4(), at(1))
+            await uow.commit()
+
+    async with uow_factory() as uow:
+        assert await uow.credits.balance(user_id) == 10
+        assert [e.reason for e in (await uow.credits.ledger(user_id, 10, None)).items] == [Reason.SIGNUP_BONUS]
+
+
 async def test_other_reasons_may_repeat(uow_factory: UowFactory) -> None:
     user_id = await funded_user(uow_factory, 0)
     order_id = uuid.uuid4()
 
     async with uow_factory() as uow:
-        for reason in (Reason.ADMIN_GRANT, Reason.ADMIN_GRANT, Reason.SIGNUP_BONUS):
+        for reason in (Reason.ADMIN_GRANT, Reason.ADMIN_GRANT, Reason.ADMIN_GRANT):
             await uow.credits.grant(user_id, 2, reason, uuid.uuid4(), at(1))
         await uow.credits.grant(user_id, 10, Reason.PURCHASE, uuid.uuid4(), at(1), order_id=order_id)
         await uow.credits.grant(user_id, -5, Reason.PURCHASE_REVERSAL, uuid.uuid4(), at(2), order_id=order_id)

@@ -135,7 +135,8 @@ async def production_stack(root: Path, broker_url: str = REDIS_URL, **settings: 
             "PIXELMILL_BROKER_URL": broker_url,
             "PIXELMILL_QUEUE_NAME": queue_name,
             "PIXELMILL_STORAGE_URL": f"file://{root / 'blobs'}",
-            "PIXELMILL_LOG_LEVEL": "INFO",  # each process logs to <name>.log in the test's directory
+            "PIXELMILL_LOG_LEVEL": "INFO",
+            "PIXELMILL_SIGNUP_BONUS_REQUIRES_VERIFICATION": "false",  # these tests count on the bonus at sign-up  # each process logs to <name>.log in the test's directory
             **{f"PIXELMILL_{name.upper()}": str(value) for name, value in settings.items()},
         }
         stack = Stack(root, env, schema, create_engine(POSTGRES_URL, schema=schema))

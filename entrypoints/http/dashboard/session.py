@@ -21,7 +21,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from application.use_cases.session_tokens import Tokens, hash_token
-from domain.errors import Unauthenticated
+from domain.errors import AccountDisabled, Unauthenticated
 
 SESSION_COOKIE = "pixelmill_session"
 NONCE_COOKIE = "pixelmill_csrf"  # the CSRF nonce (see csrf.py)
@@ -128,6 +128,17 @@ class DashboardSession:
         await self.app(scope, receive, send_with_cookies)
 
     async def _user(self, container: Any, session: Session) -> UUID | None:
+        user_id = await self._token_user(container, session)
+        if user_id is None:
+            return None
+        try:
+            await container.ensure_active()(user_id)  # a disabled account is logged out at once
+        except (Unauthenticated, AccountDisabled):
+            session.replace(None, None)
+            return None
+        return user_id
+
+    async def _token_user(self, container: Any, session: Session) -> UUID | None:
         if not session.refresh_token:
             return None
         try:
@@ -136,7 +147,7 @@ class DashboardSession:
             pass  # expired, most likely: refresh below
         try:
             tokens = await self.refresher(container, session.refresh_token)
-        except Unauthenticated:
+        except (Unauthenticated, AccountDisabled):
             session.replace(None, None)  # revoked, expired or reused: the browser is logged out
             return None
         session.replace(tokens.access_token, tokens.refresh_token)

@@ -29,10 +29,17 @@ class UserOut(msgspec.Struct):
     email: str
     credits: int
     created_at: datetime
+    email_verified: bool = False
 
     @classmethod
     def of(cls, user: User) -> UserOut:
-        return cls(id=user.id, email=user.email, credits=user.credits, created_at=user.created_at)
+        return cls(
+            id=user.id,
+            email=user.email,
+            credits=user.credits,
+            created_at=user.created_at,
+            email_verified=user.email_verified,
+        )
 
 
 class TokensOut(msgspec.Struct):

@@ -1,0 +1,1 @@
+"""Mailers: SMTP for production, a directory of .eml files for the embedded mode."""

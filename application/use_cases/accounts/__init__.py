@@ -1,0 +1,1 @@
+"""Account use cases: mail, password reset, verification, password and address changes, leaving."""

@@ -1,0 +1,78 @@
+"""Account routes: password reset, e-mail verification, password and address changes."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, Request, post
+from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+
+from application.use_cases.accounts.change_credentials import ChangeEmail, ChangePassword, ChangePasswordCommand
+from application.use_cases.accounts.password_reset import ConfirmPasswordReset, RequestPasswordReset
+from application.use_cases.accounts.verify_email import ResendVerification, VerifyEmail
+from domain.errors import Unauthenticated
+from domain.tokens import ACCESS
+from domain.users import normalise_email
+from entrypoints.http.auth import PUBLIC
+from entrypoints.http.dependencies import USER_ID, use_cases
+from entrypoints.http.rate_limits import ACCOUNT, RATE_LIMIT, RESET_EMAIL_STORE, RESET_EMAIL_WINDOW_SECONDS, limit_per_key
+from entrypoints.http.schemas.accounts import EmailBody, EmailChangeBody, PasswordChangeBody, ResetConfirmBody, TokenBody
+
+UNAUTHENTICATED = {PUBLIC: True, RATE_LIMIT: ACCOUNT}
+
+
+class AccountAuthController(Controller):
+    path = "/auth"
+    tags = ["auth"]
+    dependencies = use_cases("request_password_reset", "confirm_password_reset", "verify_email")
+
+    @post("/password-reset", status_code=HTTP_202_ACCEPTED, opt=UNAUTHENTICATED, summary="Mail a password-reset link")
+    async def password_reset(self, data: EmailBody, request_password_reset: RequestPasswordReset, request: Request) -> None:  # type: ignore[type-arg]
+        """202 whether or not the address has an account; the link works once, for 30 minutes."""
+        settings = request.app.state.container.settings()
+        email = normalise_email(data.email)
+        await limit_per_key(request, RESET_EMAIL_STORE, email, settings.rate_limit_reset_per_email, RESET_EMAIL_WINDOW_SECONDS)
+        await request_password_reset(email)
+
+    @post("/password-reset/confirm", status_code=HTTP_204_NO_CONTENT, opt=UNAUTHENTICATED, summary="Set a new password")
+    async def password_reset_confirm(self, data: ResetConfirmBody, confirm_password_reset: ConfirmPasswordReset) -> None:
+        """Set the password from a reset link; every session of the account is revoked."""
+        await confirm_password_reset(data.token, data.password)
+
+    @post("/verify-email", status_code=HTTP_204_NO_CONTENT, opt=UNAUTHENTICATED, summary="Verify an e-mail address")
+    async def verify(self, data: TokenBody, verify_email: VerifyEmail) -> None:
+        """Follow a verification link: the address is verified (or the account moves to a new address)."""
+        await verify_email(data.token)
+
+
+def current_family(request: Request) -> UUID | None:  # type: ignore[type-arg]
+    """The login family of the bearer access token, when it names one."""
+    container = request.app.state.container
+    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+    try:
+        family = container.tokens().read(token, ACCESS, container.clock().now()).family
+        return UUID(family) if family else None
+    except (Unauthenticated, ValueError):
+        return None
+
+
+class AccountMeController(Controller):
+    path = "/me"
+    tags = ["auth"]
+    dependencies = {**use_cases("change_password", "change_email", "resend_verification"), **USER_ID}
+
+    @post("/password", status_code=HTTP_204_NO_CONTENT, summary="Change the password")
+    async def password(self, data: PasswordChangeBody, change_password: ChangePassword, user_id: UUID, request: Request) -> None:  # type: ignore[type-arg]
+        """Needs the current password; every other session of the account is revoked."""
+        command = ChangePasswordCommand(user_id, data.current_password, data.new_password, current_family(request))
+        await change_password(command)
+
+    @post("/email", status_code=HTTP_202_ACCEPTED, summary="Change the e-mail address")
+    async def email(self, data: EmailChangeBody, change_email: ChangeEmail, user_id: UUID) -> None:
+        """Mail a link to the new address; the account moves to it when the link is followed."""
+        await change_email(user_id, data.password, data.email)
+
+    @post("/verify-email", status_code=HTTP_202_ACCEPTED, summary="Send the verification link again")
+    async def resend(self, resend_verification: ResendVerification, user_id: UUID) -> None:
+        """Another link to the current address, unless it is verified already."""
+        await resend_verification(user_id)
