@@ -6,10 +6,12 @@ least the target size), then reduces by a box filter before Lanczos. The naive l
 naive variants: with Lanczos (the same filter as Pixelmill, so the same look) and with resize()'s default
 filter (bicubic, cheaper). Runs alternate between the loops image by image, so drift on a busy machine hits
 all alike. The outputs are compared too (mean absolute difference in grey levels), to show draft mode costs
-no visible quality. No servers needed.
+no visible quality. Then the second set (bench/format_loops.py): the same JPEGs into AVIF, and an animated GIF
+resized frame by frame, each beside bare Pillow doing the same. No servers needed.
 
     .venv/bin/python bench/big_images.py                   # 3 images × 6 rounds (~1 minute)
     .venv/bin/python bench/big_images.py --width 6000 --height 4000 --rounds 3
+    .venv/bin/python bench/big_images.py --gif 640x360x60 --format-rounds 5
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PIL import Image, ImageChops, ImageStat  # noqa: E402
 
 from adapters.pillow.processor import PillowImageProcessor  # noqa: E402
-from bench import common  # noqa: E402
+from bench import common, format_loops  # noqa: E402
 from domain.operations import parse_pipeline  # noqa: E402
 
 GOAL_RATIO = 2.0
@@ -44,6 +46,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="before each measurement wait up to this long for the machine to be 85%% idle")
     parser.add_argument("--max-seconds", type=float, default=600.0, help="the whole run's bound")
     parser.add_argument("--json-out", help="also write the JSON to this file")
+    parser.add_argument("--format-rounds", type=int, default=3, help="rounds of the AVIF and GIF loops (default 3)")
+    parser.add_argument("--gif", default="480x270x40", metavar="WxHxFRAMES", help="the animated GIF (default 480x270x40)")
     return parser.parse_args(argv)
 
 
@@ -82,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"the benchmark ran over its {args.max_seconds:.0f} s bound")
         outputs = {name: loop(images[0]) for name, loop in loops.items()}
+        avif = format_loops.avif_rows(processor, images, args.format_rounds, deadline)
+        gif_width, gif_height, gif_frames = (int(part) for part in args.gif.split("x"))
+        gif = format_loops.gif_rows(
+            processor, format_loops.animated_gif(gif_width, gif_height, gif_frames), args.format_rounds, deadline
+        )
 
     rows: list[dict[str, Any]] = []
     reference = Image.open(BytesIO(outputs["naive (lanczos)"]))
@@ -106,11 +115,16 @@ def main(argv: list[str] | None = None) -> int:
     verdict = f"goal {'MET ' if ratio >= GOAL_RATIO else 'MISSED'}: Pixelmill / naive = {ratio} (goal >= {GOAL_RATIO:g})"
     print(verdict)
     print(f"Pixelmill / naive with resize()'s default filter = {ratio_default}")
+    columns = ["loop", "images", "images_s", "frames_s", "ms_per_image", "cpu_ms_per_image", "bytes", "output"]
+    print(f"\nAVIF output, quality {format_loops.AVIF_QUALITY}, into {BOX[0]}×{BOX[1]}:")
+    print(common.table(avif, columns))
+    print(f"\nAnimated GIF {args.gif} resized to half, every frame:")
+    print(common.table(gif, columns))
     common.emit_json(
         "big_images",
         {"machine": info, "image": [args.width, args.height], "image_bytes": [len(image) for image in images],
          "rows": rows, "ratio": ratio, "ratio_default_filter": ratio_default, "goal": verdict,
-         "idle_before": idle},
+         "idle_before": idle, "avif_rows": avif, "gif": args.gif, "gif_rows": gif},
         args.json_out,
     )  # fmt: skip
     return 0

@@ -16,7 +16,8 @@ def check_pipeline(info: ImageInfo, operations: Sequence[Operation], max_pixels:
     """Raises ValidationFailed for too many frames, a crop outside its image, or any image over `max_pixels`."""
     frames = kept_frames(info.format, info.frames, operations)
     check_frames(frames)
-    source = decoded(info.width, info.height, info.mode, frames)
+    width, height = (info.height, info.width) if info.sideways else (info.width, info.height)
+    source = decoded(width, height, info.mode, frames)
     check_crops(source, operations)
     check_pixel_budget(source, operations, max_pixels)
 

@@ -32,6 +32,7 @@ class ImageInfo:
     mode: str
     bytes: int
     frames: int = 1  # an animation's frame count
+    sideways: bool = False  # EXIF says it is stored on its side: it shows as height×width
 
     @property
     def pixels(self) -> int:
@@ -51,6 +52,8 @@ class ImageInfo:
         }
         if self.frames > 1:
             data["frames"] = self.frames
+        if self.sideways:
+            data["sideways"] = True
         return data
 
     @classmethod
@@ -62,6 +65,7 @@ class ImageInfo:
             mode=str(data["mode"]),
             bytes=int(data["bytes"]),  # type: ignore[arg-type]
             frames=int(data.get("frames", 1)),  # type: ignore[call-overload]
+            sideways=bool(data.get("sideways", False)),
         )
 
 

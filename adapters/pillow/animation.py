@@ -38,7 +38,8 @@ def encode_frames(frames: Frames, encoding: str, params: dict[str, object]) -> b
     first, rest = images[0], images[1:]
     options: dict[str, object] = {"save_all": True, "append_images": rest, "duration": frames.durations}
     if encoding == "GIF":
-        options["disposal"] = 2  # every frame is a whole canvas: clear before drawing the next
+        if "A" in first.mode:
+            options["disposal"] = 2  # see-through frames are whole canvases: clear before drawing the next
         if frames.loop is not None:
             options["loop"] = frames.loop
     elif encoding == "WEBP":

@@ -27,10 +27,21 @@ from domain.shapes import fit_inside
 _RESAMPLE = Image.Resampling.LANCZOS
 
 
-def apply(image: Image.Image, operations: tuple[Operation, ...]) -> Image.Image:
-    """The image after each operation in order (`format` only chooses the encoding)."""
-    for operation in operations:
-        image = _apply_one(image, operation)
+def apply(
+    image: Image.Image, operations: tuple[Operation, ...], placed: dict[int, tuple[float, float]] | None = None
+) -> Image.Image:
+    """The image after each operation in order (`format` only chooses the encoding). `placed` keeps where each
+    cover crop went, so that every frame of an animation is cropped where its first frame was."""
+    placed = {} if placed is None else placed
+    for index, operation in enumerate(operations):
+        if isinstance(operation, Resize) and operation.fit == "cover":
+            size = (operation.width, operation.height)
+            if index not in placed:
+                placed[index] = centering(image, size, operation.gravity)
+            where = placed[index]
+            image = ImageOps.fit(image, size, _RESAMPLE, centering=where)
+        else:
+            image = _apply_one(image, operation)
     return image
 
 
@@ -67,9 +78,6 @@ def turns_gray(operations: tuple[Operation, ...]) -> bool:
 
 def _apply_one(image: Image.Image, operation: Operation) -> Image.Image:
     match operation:
-        case Resize(width=width, height=height, fit="cover", gravity=gravity):
-            size = (width, height)
-            return ImageOps.fit(image, size, _RESAMPLE, centering=centering(image, size, gravity))
         case Resize(width=width, height=height, fit="fill"):
             return image.resize((width, height), _RESAMPLE)
         case Resize(width=width, height=height):

@@ -125,3 +125,18 @@ def test_a_heic_phone_photo_opens_and_becomes_a_jpeg() -> None:
     result, info = run(source, Resize(32, 32))
     assert (info.format, info.width, info.height) == ("JPEG", 32, 24)
     assert near(Image.open(BytesIO(result)).getpixel((16, 12)), GREEN)
+
+
+def test_a_smart_crop_of_an_animation_stays_where_the_first_frame_put_it() -> None:
+    frames = []
+    for x in (10, 250):  # the detailed subject jumps from left to right in the second frame
+        frame = Image.new("RGB", (300, 100), (90, 90, 90))
+        frame.paste(Image.effect_noise((40, 40), 90).convert("RGB"), (x, 30))
+        frames.append(frame)
+    source = encode(frames[0], "WEBP", save_all=True, append_images=frames[1:], duration=[100, 100], lossless=True)
+    result, info = run(source, Resize(100, 100, "cover", "smart"))
+    _, out, _ = frames_of(result)
+    assert info.frames == 2
+    spread = [max(f.convert("L").getextrema()) - min(f.convert("L").getextrema()) for f in out]
+    assert spread[0] > 40  # the first frame's subject is kept
+    assert spread[1] < spread[0] / 3, spread  # the second frame is cropped at the same place, where it is flat

@@ -204,3 +204,18 @@ def test_an_avif_source_opens_and_keeps_its_format() -> None:
     image = run(source, Resize(40, 40))
     assert image.format == "AVIF" and image.size == (40, 30)
     assert near(image.convert("RGB").getpixel((20, 15)), RED)
+
+
+def test_a_photo_stored_on_its_side_is_cropped_as_it_is_shown() -> None:
+    from PIL import ExifTags
+
+    from domain.geometry import check_pipeline
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # stored 80×40, shown 40×80
+    source = encode(Image.new("RGB", (80, 40), RED), "JPEG", exif=exif)
+    info = processor.probe(source)
+    assert (info.width, info.height, info.sideways) == (80, 40, True)
+    crop = Crop(left=0, top=0, width=40, height=80)
+    check_pipeline(info, (crop,), 50_000_000)  # fits the upright picture
+    assert run(source, crop).size == (40, 80)
