@@ -118,7 +118,7 @@ class MemoryOrderRepository:
         found = [
             o
             for o in self.state.orders.values()
-            if o.gateway == gateway and o.status is OrderStatus.PAID and o.paid_at is not None and o.paid_at > paid_after
+            if o.gateway == gateway and o.status is OrderStatus.PAID and (o.paid_at or paid_after) > paid_after
         ]
         never = datetime.min.replace(tzinfo=UTC)
         found.sort(key=lambda o: (o.refunds_checked_at is not None, o.refunds_checked_at or never, o.paid_at, o.id))

@@ -127,10 +127,7 @@ class RazorpayGateway:
             lambda: self.client.payment.fetch_multiple_refund(payment_id, query, timeout=self.timeout),
         )
         try:
-            return [
-                GatewayRefund(str(r["id"]), str(r["payment_id"]), int(r["amount"]), str(r["currency"]), str(r["status"]))
-                for r in answer["items"]
-            ]
+            return [_refund(item) for item in answer["items"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise GatewayFailed("the payment gateway answered with an unexpected refunds list") from exc
 
@@ -167,6 +164,13 @@ def _payment(item: dict[str, Any]) -> GatewayPayment:
         str(item["currency"]),
         str(item["status"]),
         str(order_id) if order_id else None,
+    )
+
+
+def _refund(item: dict[str, Any]) -> GatewayRefund:
+    """A refund entity (razorpay.com/docs/api/refunds/entity); raises KeyError, TypeError or ValueError."""
+    return GatewayRefund(
+        str(item["id"]), str(item["payment_id"]), int(item["amount"]), str(item["currency"]), str(item["status"])
     )
 
 

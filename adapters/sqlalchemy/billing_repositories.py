@@ -19,6 +19,7 @@ from domain.webhooks import WebhookEvent, WebhookOutcome
 
 CREATED = OrderStatus.CREATED.value
 FAILED = OrderStatus.FAILED.value
+PAID = OrderStatus.PAID.value
 
 
 def row_of(entity: Plan | Order | Payment | WebhookEvent) -> dict[str, Any]:
@@ -135,7 +136,7 @@ class SqlOrderRepository:
     async def paid_since(self, gateway: str, paid_after: datetime, limit: int) -> list[Order]:
         query = (
             select(orders)
-            .where(orders.c.gateway == gateway, orders.c.status == OrderStatus.PAID.value, orders.c.paid_at > paid_after)
+            .where(orders.c.gateway == gateway, orders.c.status == PAID, orders.c.paid_at > paid_after)
             .order_by(orders.c.refunds_checked_at.asc().nulls_first(), orders.c.paid_at, orders.c.id)
             .limit(limit)
         )
