@@ -155,6 +155,18 @@ class GatewayFailed(DomainError):
     """The payment gateway failed or timed out."""
 
 
+class WebhookEndpointNotFound(NotFound):
+    """No such webhook endpoint."""
+
+
+class TooManyWebhookEndpoints(Conflict):
+    """You have the most webhook endpoints allowed; delete one first."""
+
+
+class DeliveryError(DomainError):
+    """A webhook could not be delivered (network error, timeout or refused address)."""
+
+
 class TransientFailure(DomainError):
     """A failure worth retrying (storage or network hiccup)."""
 

@@ -21,7 +21,9 @@ from adapters.storage.factory import storage_from_url
 from adapters.storage.s3 import S3Options
 from adapters.system import RandomIds, SystemClock
 from adapters.taskiq.mail_queue import TaskiqMailQueue
-from adapters.taskiq.queue import TaskiqTaskQueue
+from adapters.taskiq.queue import DELIVER_WEBHOOK, TaskiqTaskQueue
+from adapters.webhooks.guard import AddressGuard
+from adapters.webhooks.sender import HttpxWebhookSender
 from application.use_cases.account import GetBalance, GetMe, ListLedger
 from application.use_cases.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
 from application.use_cases.accounts.change_credentials import ChangeEmail, ChangePassword
@@ -52,6 +54,14 @@ from application.use_cases.sign_up import SignUp
 from application.use_cases.submit_batch import SubmitBatch
 from application.use_cases.submit_task import SubmitTask
 from application.use_cases.sweep import Sweep
+from application.use_cases.webhooks.deliver import DeliverWebhook, DispatchWebhooks
+from application.use_cases.webhooks.endpoints import (
+    CreateWebhookEndpoint,
+    DeleteWebhookEndpoint,
+    ListDeliveries,
+    ListWebhookEndpoints,
+)
+from domain.outbound_webhooks import RetryPolicy
 from application.use_cases.get_preview import GetPreview
 from application.use_cases.presets import CreatePreset, DeletePreset, GetPreset, ListPresets
 from application.use_cases.task_files import DeleteTask, GetResult, GetSource, OpenSharedResult, ShareResult
@@ -72,6 +82,23 @@ def _mail_origin(settings: Settings) -> str:
 
 def _bonus_at_verification(settings: Settings) -> int:
     return settings.signup_credits if settings.bonus_requires_verification else 0
+
+
+def _retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        first=_seconds(settings.webhook_retry_first_seconds),
+        cap=_seconds(settings.webhook_retry_max_seconds),
+        window=_seconds(settings.webhook_retry_window_seconds),
+        disable_after=settings.webhook_disable_after_failures,
+    )
+
+
+def _dispatch_hold(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.webhook_timeout_seconds * 3 + 30)
+
+
+def _allow_http(settings: Settings) -> bool:
+    return settings.env == "development"
 
 
 class Container(containers.DeclarativeContainer):
@@ -152,6 +179,33 @@ class Container(containers.DeclarativeContainer):
     change_email = providers.Factory(ChangeEmail, uow.provider, hasher, mail_queue)
     ensure_active = providers.Factory(EnsureActive, uow.provider)
 
+    target_guard = providers.Singleton(
+        AddressGuard,
+        allow_http=providers.Callable(_allow_http, settings),
+        allow_private=settings.provided.webhook_allow_private_targets,
+    )
+    webhook_sender = providers.Singleton(HttpxWebhookSender, target_guard, settings.provided.webhook_timeout_seconds)
+    delivery_queue = providers.Singleton(TaskiqTaskQueue, broker, task_name=DELIVER_WEBHOOK)
+    create_webhook_endpoint = providers.Factory(CreateWebhookEndpoint, uow.provider, secrets, target_guard, clock, ids)
+    list_webhook_endpoints = providers.Factory(ListWebhookEndpoints, uow.provider)
+    delete_webhook_endpoint = providers.Factory(DeleteWebhookEndpoint, uow.provider)
+    list_deliveries = providers.Factory(ListDeliveries, uow.provider)
+    dispatch_webhooks = providers.Factory(
+        DispatchWebhooks,
+        uow.provider,
+        delivery_queue,
+        clock,
+        # A claimed delivery whose job was lost is due again after the longest attempt and a margin.
+        hold=providers.Callable(_dispatch_hold, settings),
+    )
+    deliver_webhook = providers.Factory(
+        DeliverWebhook,
+        uow.provider,
+        webhook_sender,
+        target_guard,
+        clock,
+        providers.Callable(_retry_policy, settings),
+    )
     sign_up = providers.Factory(
         SignUp,
         uow.provider,

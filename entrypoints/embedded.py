@@ -39,10 +39,13 @@ async def embedded_worker(container: Container) -> AsyncIterator[None]:
     reconciler = asyncio.create_task(
         reconcile_forever(container, settings.order_reconcile_interval_seconds), name="pixelmill-reconciler"
     )
+    dispatcher = asyncio.create_task(
+        dispatch_forever(container, settings.webhook_dispatch_interval_seconds), name="pixelmill-webhooks"
+    )
     try:
         yield
     finally:
-        for loop in (sweeper, reconciler):
+        for loop in (sweeper, reconciler, dispatcher):
             loop.cancel()
             with suppress(asyncio.CancelledError):
                 await loop
@@ -87,3 +90,13 @@ async def reconcile_forever(container: Container, interval: float) -> None:
             await container.reconcile_orders()()
         except Exception:
             log.exception("the order reconciliation failed; trying again in %ss", interval)
+
+
+async def dispatch_forever(container: Container, interval: float) -> None:
+    """Hand due webhook deliveries to the in-process broker every interval; a failed pass is logged."""
+    while True:
+        try:
+            await container.dispatch_webhooks()()
+        except Exception:
+            log.exception("the webhook dispatch failed; trying again in %ss", interval)
+        await asyncio.sleep(interval)

@@ -61,6 +61,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     queue_redelivery_seconds: int = 120
     worker_concurrency: int = 4
 
+    webhook_allow_private_targets: bool = False
+    webhook_timeout_seconds: float = 10.0
+    webhook_retry_first_seconds: int = 30
+    webhook_retry_max_seconds: int = 3600
+    webhook_retry_window_seconds: int = 24 * 3600
+    webhook_disable_after_failures: int = 20
+    webhook_dispatch_interval_seconds: int = 2
+
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 4

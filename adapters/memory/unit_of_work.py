@@ -11,6 +11,7 @@ from uuid import UUID
 from adapters.memory.api_keys import MemoryApiKeyRepository
 from adapters.memory.presets import MemoryPresetRepository
 from adapters.memory.audit import MemoryAuditLogRepository
+from adapters.memory.outbound_webhooks import MemoryDeliveryRepository, MemoryWebhookEndpointRepository
 from adapters.memory.billing import (
     MemoryOrderRepository,
     MemoryPaymentRepository,
@@ -29,6 +30,7 @@ from domain.presets import Preset
 from domain.audit import AuditEntry
 from domain.credits import LedgerEntry
 from domain.orders import Order, Payment
+from domain.outbound_webhooks import Delivery, WebhookEndpoint
 from domain.plans import Plan
 from domain.sessions import RefreshToken
 from domain.tasks import Task
@@ -49,10 +51,12 @@ class MemoryState:
     api_keys: dict[UUID, ApiKey] = field(default_factory=dict)
     presets: dict[UUID, Preset] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    webhook_endpoints: dict[UUID, WebhookEndpoint] = field(default_factory=dict)
+    deliveries: dict[UUID, Delivery] = field(default_factory=dict)
 
 
 BILLING = ("plans", "orders", "payments", "webhook_events")
-DEVELOPER = ("api_keys",)
+DEVELOPER = ("api_keys", "webhook_endpoints", "deliveries")
 IMAGING = ("presets",)
 
 
@@ -83,6 +87,8 @@ class MemoryUnitOfWork:
         self.api_keys = MemoryApiKeyRepository(state)
         self.presets = MemoryPresetRepository(state, self._restore)
         self.audit = MemoryAuditLogRepository(state)
+        self.webhook_endpoints = MemoryWebhookEndpointRepository(state)
+        self.deliveries = MemoryDeliveryRepository(state)
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         await self.database.lock.acquire()

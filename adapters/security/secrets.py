@@ -6,6 +6,7 @@ cost every request time, while the server key keeps a stolen table useless on it
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -20,6 +21,9 @@ class HmacSecretMinter:
 
     def new(self, prefix: str) -> str:
         return prefix + secrets.token_urlsafe(RANDOM_BYTES)
+
+    def new_signing_secret(self) -> str:
+        return "whsec_" + base64.b64encode(secrets.token_bytes(RANDOM_BYTES)).decode()
 
     def digest(self, secret: str) -> str:
         return hmac.new(self.key, secret.encode(), hashlib.sha256).hexdigest()

@@ -288,4 +288,37 @@ audit_log = Table(
     Column("reason", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_audit_log_created_at_id", "created_at", "id"),
+# Outbound webhooks (migration 0008): endpoints, and the outbox of deliveries written with the change they report.
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("url", String(2048), nullable=False),
+    Column("events", Json, nullable=False),
+    Column("secret", String(64), nullable=False),
+    Column("low_credits_below", Integer, nullable=False),
+    Column("failure_streak", Integer, nullable=False),
+    Column("disabled_at", UtcDateTime),
+    Column("disabled_reason", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_webhook_endpoints_user_id_created_at_id", "user_id", "created_at", "id"),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("endpoint_id", Uuid, ForeignKey("webhook_endpoints.id"), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    CheckConstraint("status IN ('pending', 'delivered', 'failed')", name="status_known"),
+    Index("ix_webhook_deliveries_endpoint_id_created_at_id", "endpoint_id", "created_at", "id"),
+    Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
 )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.sqlalchemy.api_keys import SqlApiKeyRepository
 from adapters.sqlalchemy.presets import SqlPresetRepository
 from adapters.sqlalchemy.audit_repository import SqlAuditLogRepository
+from adapters.sqlalchemy.outbound_webhooks import SqlDeliveryRepository, SqlWebhookEndpointRepository
 from adapters.sqlalchemy.billing_repositories import (
     SqlOrderRepository,
     SqlPaymentRepository,
@@ -41,6 +42,8 @@ class SqlUnitOfWork:
         self.api_keys = SqlApiKeyRepository(self.session)
         self.presets = SqlPresetRepository(self.session)
         self.audit = SqlAuditLogRepository(self.session)
+        self.webhook_endpoints = SqlWebhookEndpointRepository(self.session)
+        self.deliveries = SqlDeliveryRepository(self.session)
         return self
 
     async def __aexit__(

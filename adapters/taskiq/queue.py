@@ -14,6 +14,7 @@ from adapters.taskiq.log_context import REQUEST_ID, current_request_id
 from domain.errors import DependencyUnavailable
 
 PROCESS_TASK = "pixelmill.process_task"
+DELIVER_WEBHOOK = "pixelmill.deliver_webhook"
 
 
 class TaskiqTaskQueue:

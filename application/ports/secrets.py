@@ -10,6 +10,10 @@ class SecretMinter(Protocol):
         """prefix followed by at least 32 random url-safe characters (at least 190 bits)."""
         ...
 
+    def new_signing_secret(self) -> str:
+        """"whsec_" and the standard base64 of 32 random bytes (a Standard Webhooks signing secret)."""
+        ...
+
     def digest(self, secret: str) -> str:
         """A keyed hash of the secret (HMAC-SHA256 with a server key), hex; deterministic, fast."""
         ...

@@ -8,6 +8,8 @@ from typing import Protocol
 from application.ports.api_keys import ApiKeyRepository
 from application.ports.presets import PresetRepository
 from application.ports.audit_log import AuditLogRepository
+from application.ports.deliveries import DeliveryRepository
+from application.ports.webhook_endpoints import WebhookEndpointRepository
 from application.ports.repositories import (
     CreditRepository,
     OrderRepository,
@@ -32,6 +34,8 @@ class UnitOfWork(Protocol):
     api_keys: ApiKeyRepository
     presets: PresetRepository
     audit: AuditLogRepository
+    webhook_endpoints: WebhookEndpointRepository
+    deliveries: DeliveryRepository
 
     async def __aenter__(self) -> UnitOfWork:
         """Begin a transaction."""

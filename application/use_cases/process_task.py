@@ -16,7 +16,9 @@ from application.ports.clock import Clock, IdGenerator
 from application.ports.metrics import Metrics
 from application.ports.pixel_runner import PixelRunner
 from application.use_cases.common import UowFactory
+from application.use_cases.webhooks.outbox import record_event, task_data
 from domain.credits import Reason
+from domain.outbound_webhooks import EventType
 from domain.errors import DuplicateRecord, NotFound, PermanentFailure, TransientFailure
 from domain.tasks import Task, preview_key, result_key
 from domain.values import ImageInfo
@@ -117,6 +119,8 @@ class ProcessTask:
         task.complete(info, key, self.clock.now())
         async with self.uow() as uow:
             stored = await uow.tasks.finish(task, attempt)
+            if stored:  # the event is written with the change, so it is sent only once that has committed
+                await record_event(uow, self.ids, self.clock.now(), task.owner_id, EventType.TASK_COMPLETED, task_data(task))
             await uow.commit()
         if not stored:
             await self._drop_orphan(task)
@@ -137,6 +141,7 @@ class ProcessTask:
                 await uow.credits.grant(
                     task.owner_id, self.cost, Reason.TASK_REFUND, self.ids.new(), self.clock.now(), task_id=task.id
                 )
+                await record_event(uow, self.ids, self.clock.now(), task.owner_id, EventType.TASK_FAILED, task_data(task))
                 await uow.commit()
         except DuplicateRecord:
             log.info("task %s was already refunded", task.id)

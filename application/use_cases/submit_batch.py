@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.use_cases.submit_task import IDEMPOTENCY_WINDOW, SubmitTask, _check_key, _fingerprint, _json_field
+from application.use_cases.webhooks.outbox import record_balance_drop
 from domain.credits import Reason
 from domain.errors import (
     DuplicateRecord,
@@ -89,8 +90,12 @@ class SubmitBatch(SubmitTask):
                 stored.append(task.source_key)
             async with self.uow() as uow:
                 for task in tasks:  # a short balance fails one spend, and the whole transaction rolls back
-                    await uow.credits.spend(cmd.owner_id, self.cost, Reason.TASK_CHARGE, self.ids.new(), now, task_id=task.id)
+                    charge = await uow.credits.spend(
+                        cmd.owner_id, self.cost, Reason.TASK_CHARGE, self.ids.new(), now, task_id=task.id
+                    )
                     await uow.tasks.add(task)
+                after = charge.balance_after
+                await record_balance_drop(uow, self.ids, now, cmd.owner_id, after + self.cost * count, after)
                 await uow.commit()
         except BaseException as exc:
             for blob in stored:

@@ -16,6 +16,7 @@ from application.ports.metrics import Metrics
 from application.ports.task_queue import TaskQueue
 from application.use_cases.common import UowFactory
 from application.use_cases.presets import preset_operations
+from application.use_cases.webhooks.outbox import record_balance_drop
 from domain.credits import Reason
 from domain.errors import (
     DependencyUnavailable,
@@ -111,8 +112,12 @@ class SubmitTask:
         await self._store(task.source_key, cmd.image)
         try:
             async with self.uow() as uow:
-                await uow.credits.spend(cmd.owner_id, self.cost, Reason.TASK_CHARGE, self.ids.new(), now, task_id=task.id)
+                charge = await uow.credits.spend(
+                    cmd.owner_id, self.cost, Reason.TASK_CHARGE, self.ids.new(), now, task_id=task.id
+                )
                 await uow.tasks.add(task)
+                after = charge.balance_after
+                await record_balance_drop(uow, self.ids, now, cmd.owner_id, after + self.cost, after)
                 await uow.commit()
         except BaseException as exc:
             await self.storage.delete(task.source_key)  # a failed commit leaves no orphan upload

@@ -15,6 +15,7 @@ from entrypoints.http.auth import bearer_auth, scope_guard
 from entrypoints.http.controllers.api_keys import ApiKeysController
 from entrypoints.http.controllers.presets import PresetsController
 from entrypoints.http.controllers.accounts import AccountAuthController, AccountMeController
+from entrypoints.http.controllers.webhook_endpoints import WebhookEndpointsController
 from entrypoints.http.controllers.auth import AuthController, MeController
 from entrypoints.http.controllers.billing import OrdersController, PlansController, WebhooksController
 from entrypoints.http.controllers.credits import CreditsController
@@ -50,6 +51,7 @@ def create_app(container: Container) -> Litestar:
             WebhooksController,
             ApiKeysController,
             PresetsController,
+            WebhookEndpointsController,
         ],
         middleware=api_middleware,
         guards=[scope_guard],

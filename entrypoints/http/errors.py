@@ -28,6 +28,7 @@ _STATUS: list[tuple[type[e.DomainError], int, str]] = [
     (e.TooManyApiKeys, 409, "too-many-api-keys"),
     (e.PresetNameTaken, 409, "preset-name-taken"),
     (e.TooManyPresets, 409, "too-many-presets"),
+    (e.TooManyWebhookEndpoints, 409, "too-many-webhook-endpoints"),
     (e.PaymentNotCaptured, 409, "payment-not-captured"),
     (e.Conflict, 409, "conflict"),
     (e.NotFound, 404, "not-found"),

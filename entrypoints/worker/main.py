@@ -14,7 +14,7 @@ from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import load_settings, with_jwt_secret
 from entrypoints.worker.broker import make_broker
 from entrypoints.worker.schedule import run_on_schedule
-from entrypoints.worker.tasks import RECONCILE, SWEEP
+from entrypoints.worker.tasks import DISPATCH_WEBHOOKS, RECONCILE, SWEEP
 
 settings = load_settings()
 broker = make_broker(settings)
@@ -28,7 +28,11 @@ async def start_container(state: TaskiqState) -> None:
     container.broker.override(providers.Object(broker))
     state.container = container
     if isinstance(broker, ReliableStreamBroker):
-        intervals = {SWEEP: settings.sweep_interval_seconds, RECONCILE: settings.order_reconcile_interval_seconds}
+        intervals = {
+            SWEEP: settings.sweep_interval_seconds,
+            RECONCILE: settings.order_reconcile_interval_seconds,
+            DISPATCH_WEBHOOKS: settings.webhook_dispatch_interval_seconds,
+        }
         state.scheduler = asyncio.create_task(run_on_schedule(broker, intervals), name="pixelmill-schedule")
 
 

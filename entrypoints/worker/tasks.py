@@ -9,13 +9,14 @@ from uuid import UUID
 from taskiq import AsyncBroker, Context, TaskiqDepends
 
 from adapters.taskiq.mail_queue import SEND_ACCOUNT_MAIL
-from adapters.taskiq.queue import PROCESS_TASK
+from adapters.taskiq.queue import DELIVER_WEBHOOK, PROCESS_TASK
 from domain.mail import AccountMail, MailRequest
 
 log = logging.getLogger(__name__)
 
 SWEEP = "pixelmill.sweep"
 RECONCILE = "pixelmill.reconcile_orders"
+DISPATCH_WEBHOOKS = "pixelmill.dispatch_webhooks"
 
 
 async def process_task(task_id: str, context: Annotated[Context, TaskiqDepends()]) -> None:
@@ -51,8 +52,25 @@ async def send_account_mail(
     return await context.state.container.send_account_mail()(request)
 
 
+async def dispatch_webhooks(context: Annotated[Context, TaskiqDepends()]) -> int:
+    """Send each due webhook delivery to the queue as a job of its own."""
+    return await context.state.container.dispatch_webhooks()()
+
+
+async def deliver_webhook(delivery_id: str, context: Annotated[Context, TaskiqDepends()]) -> None:
+    """One signed attempt of one delivery; the retry is scheduled in the database, not in the queue."""
+    try:
+        parsed = UUID(delivery_id)
+    except ValueError:
+        log.error("dropping a message with a malformed delivery id %r", delivery_id)
+        return
+    await context.state.container.deliver_webhook()(parsed)
+
+
 def register_jobs(broker: AsyncBroker) -> None:
     broker.register_task(process_task, task_name=PROCESS_TASK)
     broker.register_task(sweep, task_name=SWEEP)
     broker.register_task(reconcile_orders, task_name=RECONCILE)
     broker.register_task(send_account_mail, task_name=SEND_ACCOUNT_MAIL)
+    broker.register_task(dispatch_webhooks, task_name=DISPATCH_WEBHOOKS)
+    broker.register_task(deliver_webhook, task_name=DELIVER_WEBHOOK)

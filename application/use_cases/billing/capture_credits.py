@@ -11,9 +11,11 @@ from application.ports.clock import Clock, IdGenerator
 from application.ports.metrics import Metrics
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.common import UowFactory
+from application.use_cases.webhooks.outbox import order_data, record_event
 from domain.credits import Reason
 from domain.errors import DuplicateRecord
 from domain.orders import Order, Payment, PaymentKind, PaymentSource
+from domain.outbound_webhooks import EventType
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,7 @@ class CaptureCredits:
             return CaptureResult(Captured.ALREADY_PAID, order)
         await uow.credits.grant(paid.user_id, paid.credits, Reason.PURCHASE, self.ids.new(), now, order_id=paid.id)
         await uow.payments.add(self._payment(paid, cmd, PaymentKind.CAPTURED, credits=paid.credits))
+        await record_event(uow, self.ids, now, paid.user_id, EventType.CREDITS_PURCHASED, order_data(paid))
         return CaptureResult(Captured.GRANTED, paid)
 
     def report(self, cmd: CapturePayment, result: CaptureResult) -> None:
