@@ -288,6 +288,8 @@ audit_log = Table(
     Column("reason", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_audit_log_created_at_id", "created_at", "id"),
+)
+
 # Outbound webhooks (migration 0008): endpoints, and the outbox of deliveries written with the change they report.
 webhook_endpoints = Table(
     "webhook_endpoints",
