@@ -7,7 +7,7 @@ budget (domain/pixel_budget.py) predicts a whole pipeline from these rules alone
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from domain.errors import FieldError, ValidationFailed
 from domain.operation_fields import Fields
@@ -20,8 +20,12 @@ DIRECTIONS = ("horizontal", "vertical")
 OUTPUT_FORMATS = ("jpeg", "png", "webp", "avif", "gif")
 LOSSLESS_FORMATS = ("webp", "png")
 # Where a cover crop or a watermark sits; `smart` (cover only) keeps the most detailed region.
-POSITIONS = ("center", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
-GRAVITIES = (*POSITIONS, "smart")
+Position = Literal["center", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"]
+Gravity = Literal[
+    "center", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "smart"
+]
+POSITIONS: tuple[str, ...] = get_args(Position)
+GRAVITIES: tuple[str, ...] = get_args(Gravity)
 MAX_OFFSET = 65_535  # crop offsets beyond any decodable image are refused outright
 WATERMARK_TEXT_MAX = 200
 WATERMARK_SIZE_MAX = 1024
@@ -32,7 +36,7 @@ class Resize:
     width: int
     height: int
     fit: Literal["contain", "cover", "fill"] = "contain"
-    gravity: str | None = None  # cover only; None is the centre
+    gravity: Gravity | None = None  # cover only; None is the centre
     op: Literal["resize"] = "resize"
 
     def output(self, shape: Shape) -> Shape:
@@ -141,7 +145,7 @@ class Pad:
 @dataclass(frozen=True)
 class Watermark:
     text: str
-    position: str = "southeast"
+    position: Position = "southeast"
     opacity: float = 0.5
     size: int = 24
     op: Literal["watermark"] = "watermark"
@@ -205,7 +209,7 @@ def parse_operation(raw: object, where: str = "operation") -> Operation:
             width=fields.int("width", 1, MAX_SIDE),
             height=fields.int("height", 1, MAX_SIDE),
             fit=fit,  # type: ignore[arg-type]
-            gravity=gravity,
+            gravity=gravity,  # type: ignore[arg-type]
         )
     elif name == "thumbnail":
         fields.allow("size")
@@ -246,7 +250,7 @@ def parse_operation(raw: object, where: str = "operation") -> Operation:
         fields.allow("text", "position", "opacity", "size")
         op = Watermark(
             text=fields.text("text", WATERMARK_TEXT_MAX),
-            position=fields.choice("position", POSITIONS, default="southeast"),
+            position=fields.choice("position", POSITIONS, default="southeast"),  # type: ignore[arg-type]
             opacity=fields.number("opacity", 0, 1, default=0.5, inclusive=True),
             size=fields.int("size", 1, WATERMARK_SIZE_MAX, default=24),
         )

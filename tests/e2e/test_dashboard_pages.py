@@ -412,3 +412,27 @@ async def test_too_many_log_ins_get_a_page_that_says_when_to_retry() -> None:
         assert response.headers["content-type"] == "text/html; charset=utf-8"
         assert int(response.headers["retry-after"]) >= 1
         assert "Slow down a little" in text_of(response)
+
+
+async def test_the_operation_picker_offers_every_operation_with_its_parameters(visitor: Visitor) -> None:
+    page = (await visitor.get("/")).text
+    for op in ("resize", "thumbnail", "grayscale", "rotate", "flip", "blur", "sharpen", "format", "crop", "pad", "watermark"):
+        assert f'<option value="{op}"' in page, op
+    for param in ("left", "top", "gravity", "color", "text", "position", "opacity", "lossless", "progressive"):
+        assert f'name="ops-__i__-{param}"' in page, param
+    assert 'name="ops-__i__-text" type="text"' in page and "<option>smart</option>" in page and "<option>avif</option>" in page
+
+
+async def test_the_second_set_of_operations_can_be_picked_in_the_form(visitor: Visitor) -> None:
+    response = await visitor.upload(
+        title="Marked",
+        **{"ops-0-op": "crop", "ops-0-left": "0", "ops-0-top": "0", "ops-0-width": "16", "ops-0-height": "16"},
+        **{"ops-1-op": "resize", "ops-1-width": "8", "ops-1-height": "8", "ops-1-fit": "cover", "ops-1-gravity": "smart"},
+        **{"ops-2-op": "pad", "ops-2-width": "10", "ops-2-height": "10", "ops-2-color": "#ff0000"},
+        **{"ops-3-op": "watermark", "ops-3-text": "Ada", "ops-3-position": "north", "ops-3-opacity": "0.8", "ops-3-size": "6"},
+        **{"ops-4-op": "format", "ops-4-format": "webp", "ops-4-lossless": "true", "ops-4-progressive": ""},
+    )
+    assert response.status_code == 303, response.text
+    task_id = task_id_of(response)
+    page = text_of(await visitor.get(f"/tasks/{task_id}"))
+    assert "Crop 16×16 at (0, 0)" in page and "Pad to 10×10 with #ff0000" in page and "Watermark “Ada” at north" in page

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import types
 import typing
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,17 +30,29 @@ LABELS = {
     "blur": "Blur",
     "sharpen": "Sharpen",
     "format": "Convert format",
+    "crop": "Crop",
+    "pad": "Pad to a size",
+    "watermark": "Watermark",
 }
 PARAM_LABELS = {
     "width": "Width (px)",
     "height": "Height (px)",
     "fit": "Fit",
-    "size": "Longest side (px)",
+    "size": "Size (px): thumbnail side, text height",
     "degrees": "Degrees, counter-clockwise",
     "direction": "Direction",
     "radius": "Radius (0–50)",
     "format": "Format",
     "quality": "Quality (1–100)",
+    "left": "Left (px)",
+    "top": "Top (px)",
+    "gravity": "Keep (cover only)",
+    "color": "Colour (#rrggbb or #rrggbbaa)",
+    "text": "Text",
+    "position": "Position",
+    "opacity": "Opacity (0–1)",
+    "lossless": "Lossless (WebP)",
+    "progressive": "Progressive (JPEG)",
 }
 # Hints for the browser's own checks and starting values of a new row; the domain decides what is valid.
 LIMITS = {
@@ -49,8 +62,13 @@ LIMITS = {
     "degrees": (-360, 360),
     "radius": (0, 50),
     "quality": (1, 100),
+    "left": (0, 65535),
+    "top": (0, 65535),
+    "opacity": (0, 1),
 }
-STARTING_VALUES = {"width": "1024", "height": "1024", "size": "256", "degrees": "90", "radius": "2", "format": "webp"}
+STARTING_VALUES = {
+    "width": "1024", "height": "1024", "size": "256", "degrees": "90", "radius": "2", "format": "webp", "left": "0", "top": "0"
+}
 # ops-<row>-<param>: a row number of at most four digits (a 5000-digit one cannot even become an int).
 _FIELD = re.compile(r"ops-(\d{1,4})-([a-z_]{1,32})")
 MAX_METADATA_ROWS = 50
@@ -60,7 +78,7 @@ MAX_FIELDS = 400  # every operation row with all its parameters, every metadata 
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # "int", "number" or "choice"
+    kind: str  # "int", "number", "choice" (a flag is a choice of "", "true", "false") or "text"
     choices: tuple[str, ...] = ()
     default: Any = None
     used_by: tuple[str, ...] = ()  # the operations that take it
@@ -95,8 +113,16 @@ class OperationSpec:
 
 def _param(f: dataclasses.Field[Any], hint: Any) -> Param:
     default = None if f.default is dataclasses.MISSING else f.default
+    arms = [arm for arm in typing.get_args(hint) if arm is not type(None)]
+    optional = typing.get_origin(hint) in (typing.Union, types.UnionType) and len(arms) == 1
+    unset = ("",) if optional else ()  # an optional field's empty choice leaves it out
+    hint = arms[0] if optional else hint
     if typing.get_origin(hint) is typing.Literal:
-        return Param(f.name, "choice", typing.get_args(hint), default)
+        return Param(f.name, "choice", unset + typing.get_args(hint), default)
+    if hint is bool:
+        return Param(f.name, "choice", ("", "true", "false"), default)
+    if hint is str:
+        return Param(f.name, "text", (), default)
     return Param(f.name, "int" if hint is int else "number", (), default)
 
 
@@ -106,9 +132,13 @@ def _spec(cls: type) -> OperationSpec:
     return OperationSpec(next(f.default for f in dataclasses.fields(cls) if f.name == "op"), params)  # type: ignore[arg-type]
 
 
+def _names(spec: OperationSpec) -> tuple[str, ...]:
+    return tuple(param.name for param in spec.params)
+
+
 OPERATIONS: dict[str, OperationSpec] = {spec.name: spec for spec in map(_spec, typing.get_args(Operation))}
 ALL_PARAMS: tuple[Param, ...] = tuple(
-    dataclasses.replace(param, used_by=tuple(s.name for s in OPERATIONS.values() if param in s.params))
+    dataclasses.replace(param, used_by=tuple(s.name for s in OPERATIONS.values() if param.name in _names(s)))
     for param in {p.name: p for spec in OPERATIONS.values() for p in spec.params}.values()
 )
 
@@ -183,6 +213,8 @@ def _operation(row: dict[str, str]) -> dict[str, Any]:
 def _typed(param: Param, raw: str) -> Any:
     """Numbers as numbers; anything unparsable goes through as text, and the domain says what is wrong with it."""
     text = raw.strip()
+    if param.choices[1:] == ("true", "false"):
+        return text == "true"
     try:
         if param.kind == "int":
             return int(text)

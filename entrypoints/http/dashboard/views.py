@@ -80,6 +80,12 @@ def describe(op: dict[str, Any]) -> str:
     if name == "format":
         quality = "" if op["format"] == "png" else f", quality {op.get('quality', 85)}"
         return f"Convert to {str(op['format']).upper()}{quality}"
+    if name == "crop":
+        return f"Crop {op['width']}×{op['height']} at ({op['left']}, {op['top']})"
+    if name == "pad":
+        return f"Pad to {op['width']}×{op['height']} with {op.get('color', '#000000')}"
+    if name == "watermark":
+        return f"Watermark “{op['text']}” at {op.get('position', 'southeast')}"
     return str(name).capitalize()
 
 
