@@ -11,14 +11,13 @@ from datetime import timedelta
 from application.ports.clock import Clock
 from application.ports.payment_gateway import GatewayPayment, PaymentGateway
 from application.use_cases.billing.capture_credits import CaptureCredits, Captured, CapturePayment
+from application.use_cases.billing.gateway_capture import AUTHORIZED, CAPTURED, captured_at_gateway
 from application.use_cases.billing.reconcile_refunds import ReconcileRefunds, RefundsReconciled
 from application.use_cases.common import UowFactory
 from domain.errors import GatewayFailed
 from domain.orders import Order, PaymentSource
 
 log = logging.getLogger(__name__)
-
-CAPTURED = "captured"
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,10 @@ class ReconcileOrders:
                 unreachable += 1
                 log.warning("reconciling order %s: the gateway failed (%s); trying next time", order.id, exc.detail)
                 continue
-            if await self._capture_any(order, [p for p in payments if p.status == CAPTURED]):
+            # Captured ones first; an authorized one (manual capture, the buyer gone before verify) is captured here.
+            capturable = [p for p in payments if p.status == AUTHORIZED and order.is_paid_in_full(p.amount, p.currency)]
+            ranked = [p for p in payments if p.status == CAPTURED] + capturable
+            if await self._capture_any(order, ranked):
                 captured += 1
             elif order.created_at < now - self.abandon_after and await self._abandon(order):
                 abandoned += 1
@@ -76,7 +78,14 @@ class ReconcileOrders:
         return Reconciled(len(pending), captured, abandoned, unreachable, refunds)
 
     async def _capture_any(self, order: Order, payments: list[GatewayPayment]) -> bool:
-        for payment in payments:
+        for candidate in payments:
+            try:
+                payment = await captured_at_gateway(self.gateway, order, candidate)
+            except GatewayFailed as exc:
+                log.warning("capturing payment %s of order %s failed (%s)", candidate.payment_id, order.id, exc.detail)
+                continue
+            if payment.status != CAPTURED:
+                continue
             found = CapturePayment(
                 order.id, payment.payment_id, payment.amount, payment.currency, PaymentSource.RECONCILE
             )

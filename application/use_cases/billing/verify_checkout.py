@@ -12,11 +12,10 @@ from uuid import UUID
 
 from application.ports.payment_gateway import GatewayPayment, PaymentGateway
 from application.use_cases.billing.capture_credits import CaptureCredits, Captured, CapturePayment
+from application.use_cases.billing.gateway_capture import CAPTURED, captured_at_gateway
 from application.use_cases.common import UowFactory
-from domain.errors import GatewayFailed, InvalidSignature, OrderNotFound, PaymentNotCaptured
+from domain.errors import InvalidSignature, OrderNotFound, PaymentNotCaptured
 from domain.orders import Order, PaymentSource
-
-CAPTURED, AUTHORIZED = "captured", "authorized"
 
 
 @dataclass(frozen=True)
@@ -59,12 +58,7 @@ class VerifyCheckout:
         payment = await self.gateway.fetch_payment(payment_id)
         if payment.order_id not in (None, order.gateway_order_id):
             raise InvalidSignature("the payment is not this order's")
-        if payment.status == AUTHORIZED:
-            try:
-                payment = await self.gateway.capture_payment(payment_id, order.amount, order.currency)
-            except GatewayFailed:
-                # Refused, or captured meanwhile by a concurrent verify or the account's auto-capture: ask again.
-                payment = await self.gateway.fetch_payment(payment_id)
+        payment = await captured_at_gateway(self.gateway, order, payment)
         if payment.status != CAPTURED:
             raise PaymentNotCaptured(f"the payment is {payment.status[:32]}, not captured: nothing was granted")
         return payment

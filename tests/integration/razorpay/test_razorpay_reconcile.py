@@ -37,3 +37,14 @@ async def test_a_refund_whose_webhook_was_lost_is_found_and_reverses_once(shop: 
     assert (await books(user))[0] == 10
     asked = [seen.path for seen in stub.seen if seen.path.startswith(f"/v1/payments/{payment['id']}/refunds")]
     assert asked == [f"/v1/payments/{payment['id']}/refunds?count=100"] * 2
+
+
+async def test_an_authorized_payment_whose_buyer_left_before_verify_is_captured(shop: Api, stub: RazorpayStub) -> None:
+    user = await shop.new_user()
+    order = (await user.post("/api/v1/orders", json={"plan_id": STARTER})).json()
+    payment = stub.pay(order["gateway_order_id"], status="authorized")  # manual capture; the tab was closed
+
+    reconciled = await shop.harness.container.reconcile_orders()()
+
+    assert reconciled.captured == 1 and (await books(user))[0] == 60
+    assert (payment["status"], payment["captured"]) == ("captured", True)

@@ -83,3 +83,16 @@ async def test_each_run_asks_about_the_orders_checked_longest_ago(shop: Shop) ->
     assert [(r.checked, r.reversed) for r in runs] == [(1, 0), (1, 1)]
     assert shop.app.balance(user) == 10 + 50 + 50 - 50
     assert shop.stored_order(first).refunds_checked_at is not None
+
+
+async def test_an_authorized_payment_left_without_verify_is_captured_and_granted(shop: Shop) -> None:
+    user = await shop.app.user()
+    order = await shop.order(user)
+    authorized = shop.gateway.pay(order.gateway_order_id, order.amount, order.currency, status="authorized")
+    shop.gateway.pay(order.gateway_order_id, order.amount + 1, order.currency, status="authorized")  # not the price
+    shop.app.clock.advance(RECONCILE_AFTER.total_seconds() + 1)
+
+    reconciled = await shop.reconcile()
+
+    assert reconciled.captured == 1 and shop.app.balance(user) == 60
+    assert (await shop.gateway.fetch_payment(authorized.payment_id)).status == "captured"
