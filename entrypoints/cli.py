@@ -89,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     grant = credit_commands.add_parser("grant", help="give a user N credits (an admin_grant ledger row)")
     grant.add_argument("email")
     grant.add_argument("amount", type=_positive, metavar="N")
+    grant.add_argument("--reason", default="granted from the command line", help="kept in the audit log")
     grant.set_defaults(run=_grant)
 
     plans = commands.add_parser("plans", help="the credit plans for sale")
@@ -107,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     from entrypoints.cli_operators import add_operator_commands  # here: that module uses this one's helpers
 
     add_operator_commands(commands)
+    from entrypoints.cli_users import add_user_commands
+
+    add_user_commands(commands)
     return parser
 
 
@@ -185,7 +189,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _grant(args: argparse.Namespace) -> int:
     settings = _settings()
-    entry = asyncio.run(_grant_credits(settings, args.email, args.amount))
+    entry = asyncio.run(_grant_credits(settings, args.email, args.amount, args.reason))
     print(f"granted {entry.delta} credits to {args.email.strip().lower()}; balance {entry.balance_after}")
     return 0
 
@@ -262,13 +266,13 @@ async def _check_schema(settings: Settings) -> None:
         await engine.dispose()
 
 
-async def _grant_credits(settings: Settings, email: str, amount: int) -> LedgerEntry:
+async def _grant_credits(settings: Settings, email: str, amount: int, reason: str) -> LedgerEntry:
     from entrypoints.container import build_container
 
     container = build_container(settings)
     try:
         await _require_current_schema(container.engine())
-        return await container.grant_credits()(email, amount)
+        return await container.grant_credits()(email, amount, reason)
     finally:
         await container.engine().dispose()
 

@@ -32,6 +32,10 @@ from application.use_cases.accounts.links import AccountLinks
 from application.use_cases.accounts.password_reset import ConfirmPasswordReset, RequestPasswordReset
 from application.use_cases.accounts.send_account_mail import SendAccountMail
 from application.use_cases.accounts.verify_email import ResendVerification, VerifyEmail
+from application.use_cases.admin.audit import ListAudit
+from application.use_cases.admin.credits import AdjustCredits
+from application.use_cases.admin.require_admin import RequireAdmin
+from application.use_cases.admin.users import FindUsers, GetUser, PromoteUser, SetAccountDisabled
 from application.use_cases.authenticate import Authenticate
 from application.use_cases.billing.capture_credits import CaptureCredits
 from application.use_cases.billing.create_order import CreateOrder
@@ -178,6 +182,13 @@ class Container(containers.DeclarativeContainer):
     change_password = providers.Factory(ChangePassword, uow.provider, hasher, clock)
     change_email = providers.Factory(ChangeEmail, uow.provider, hasher, mail_queue)
     ensure_active = providers.Factory(EnsureActive, uow.provider)
+    require_admin = providers.Factory(RequireAdmin, uow.provider)
+    find_users = providers.Factory(FindUsers, uow.provider)
+    get_user = providers.Factory(GetUser, uow.provider)
+    promote_user = providers.Factory(PromoteUser, uow.provider, clock, ids)
+    set_account_disabled = providers.Factory(SetAccountDisabled, uow.provider, clock, ids)
+    adjust_credits = providers.Factory(AdjustCredits, uow.provider, clock, ids)
+    list_audit = providers.Factory(ListAudit, uow.provider)
 
     target_guard = providers.Singleton(
         AddressGuard,

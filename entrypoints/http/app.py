@@ -16,6 +16,7 @@ from entrypoints.http.controllers.api_keys import ApiKeysController
 from entrypoints.http.controllers.presets import PresetsController
 from entrypoints.http.controllers.accounts import AccountAuthController, AccountMeController
 from entrypoints.http.controllers.webhook_endpoints import WebhookEndpointsController
+from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.auth import AuthController, MeController
 from entrypoints.http.controllers.billing import OrdersController, PlansController, WebhooksController
 from entrypoints.http.controllers.credits import CreditsController
@@ -66,10 +67,12 @@ def create_app(container: Container) -> Litestar:
         security=[{"bearer": []}],
         request_max_body_size=settings.max_upload_bytes,
     )
+    # Without the scope guard: admins_only answers 404 to API keys too, so these routes look absent to all but admins.
+    admin = Router(path="/api/v1", route_handlers=[AdminController], middleware=api_middleware, security=[{"bearer": []}])
     origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
     return Litestar(
         route_handlers=[
-            api, uploads, HealthController, MetricsController, *dashboard_routers(settings), *sandbox_routes(settings)
+            api, uploads, admin, HealthController, MetricsController, *dashboard_routers(settings), *sandbox_routes(settings)
         ],
         template_config=template_config(),
         state=State({"container": container}),
