@@ -118,6 +118,9 @@ def result_key(task_id: UUID) -> str:
     return f"results/{task_id}"
 
 
+PREVIEW_SIDE = 320  # the preview's longest side, for lists
+
+
 def preview_key(task_id: UUID) -> str:
     """A small WebP of the result, made in the same attempt: its key follows from the id, so no column holds it."""
     return f"previews/{task_id}"

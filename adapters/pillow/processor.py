@@ -15,12 +15,12 @@ from domain.formats import check_frames, kept_frames, result_format
 from domain.operations import Format, Operation
 from domain.pixel_budget import check_pixel_budget
 from domain.shapes import decoded, fit_inside
+from domain.tasks import PREVIEW_SIDE
 from domain.values import SUPPORTED_FORMATS, ImageInfo
 
 # What Pillow raises for a file it cannot read or that is cut short (UnidentifiedImageError is an OSError).
 _BROKEN = (OSError, SyntaxError, ValueError, EOFError)
 _DEFAULT_QUALITY = 85
-PREVIEW_SIDE = 320
 # libavif's speed 8 of 0-10 (imgproxy's default too): on a 1024×768 photo at quality 60, 62 ms of CPU and 15 KB
 # against Pillow's default 6 at 155 ms and 11.5 KB. One thread: a worker already runs several tasks at once.
 _AVIF = {"speed": 8, "max_threads": 1}

@@ -11,10 +11,8 @@ from application.use_cases.read_tasks import GetTask
 from application.use_cases.task_files import FileStream
 from domain.errors import NotFound, ResultNotReady, TaskNotFound
 from domain.shapes import fit_inside
-from domain.tasks import Status, preview_key
+from domain.tasks import PREVIEW_SIDE, Status, preview_key
 from domain.values import ImageInfo
-
-PREVIEW_SIDE = 320
 
 
 class GetPreview:
