@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from adapters.pillow.process_pool import ProcessPixelRunner
 from adapters.pillow.processor import PillowImageProcessor
+from application.memory_admission import MemoryAdmission
 from adapters.prometheus.metrics import PrometheusMetrics
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.secrets import HmacSecretMinter
@@ -69,6 +70,7 @@ from domain.outbound_webhooks import RetryPolicy
 from application.use_cases.get_preview import GetPreview
 from application.use_cases.presets import CreatePreset, DeletePreset, GetPreset, ListPresets
 from application.use_cases.task_files import DeleteTask, GetResult, GetSource, OpenSharedResult, ShareResult
+from domain.memory_budget import pixel_memory
 from entrypoints.mailer import make_mailer
 from entrypoints.payment_gateway import make_payment_gateway
 from entrypoints.settings import Settings
@@ -129,6 +131,8 @@ class Container(containers.DeclarativeContainer):
     processor = providers.Singleton(PillowImageProcessor, settings.provided.max_image_pixels)
     make_processor = providers.Callable(partial, PillowImageProcessor, settings.provided.max_image_pixels)
     pixels = providers.Singleton(ProcessPixelRunner, make_processor, settings.provided.pixel_processes)
+    image_memory = providers.Callable(pixel_memory, settings.provided.worker_memory_mb, settings.provided.pixel_processes)
+    memory_admission = providers.Singleton(MemoryAdmission, image_memory)
     broker = providers.Singleton(make_broker, settings)
     queue = providers.Singleton(TaskiqTaskQueue, broker)
 
@@ -246,6 +250,7 @@ class Container(containers.DeclarativeContainer):
         metrics,
         cost=settings.provided.task_cost,
         max_pixels=settings.provided.max_image_pixels,
+        memory_bytes=image_memory,
     )
     submit_batch = providers.Factory(
         SubmitBatch,
@@ -258,6 +263,7 @@ class Container(containers.DeclarativeContainer):
         metrics,
         cost=settings.provided.task_cost,
         max_pixels=settings.provided.max_image_pixels,
+        memory_bytes=image_memory,
     )
     process_task = providers.Factory(
         ProcessTask,
@@ -270,6 +276,7 @@ class Container(containers.DeclarativeContainer):
         cost=settings.provided.task_cost,
         lease=providers.Callable(_seconds, settings.provided.task_lease_seconds),
         timeout_seconds=settings.provided.task_timeout_seconds,
+        memory=memory_admission,
         max_attempts=settings.provided.task_max_attempts,
     )
     sweep = providers.Factory(

@@ -56,6 +56,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     task_max_attempts: int = 3
     task_timeout_seconds: int = 120
     pixel_processes: int = 1
+    worker_memory_mb: int = 384
     sweep_interval_seconds: int = 10
     sweep_queued_after_seconds: int = 60
     queue_redelivery_seconds: int = 120

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
 from datetime import timedelta
 from typing import TypeVar
 from uuid import UUID
@@ -14,12 +14,14 @@ from uuid import UUID
 from application.ports.blob_storage import BlobStorage
 from application.ports.clock import Clock, IdGenerator
 from application.ports.metrics import Metrics
+from application.memory_admission import MemoryAdmission
 from application.ports.pixel_runner import PixelRunner
 from application.use_cases.common import UowFactory
 from application.use_cases.webhooks.outbox import record_event, task_data
 from domain.credits import Reason
 from domain.outbound_webhooks import EventType
 from domain.errors import DuplicateRecord, NotFound, PermanentFailure, TransientFailure
+from domain.memory_budget import working_set
 from domain.tasks import Task, preview_key, result_key
 from domain.values import ImageInfo
 
@@ -41,6 +43,7 @@ class ProcessTask:
         *,
         timeout_seconds: float,
         heartbeat_seconds: float | None = None,
+        memory: MemoryAdmission | None = None,
         max_attempts: int = 3,
         retries: int = 3,
         backoff_seconds: float = 0.2,
@@ -49,6 +52,7 @@ class ProcessTask:
         self.storage = storage
         self.pixels = pixels
         self.timeout_seconds = timeout_seconds
+        self.memory = memory
         # A third of the lease: two renewals may fail (a database blip) before another worker could claim it.
         self.heartbeat_seconds = heartbeat_seconds or lease.total_seconds() / 3
         self.clock = clock
@@ -75,7 +79,7 @@ class ProcessTask:
             return await self._settle_failure(task, attempt)
         started = asyncio.get_running_loop().time()
         try:
-            async with self._lease_renewed(task.id, attempt):
+            async with self._lease_renewed(task.id, attempt), self._admitted(task):
                 source = await self._retrying(lambda: self.storage.get(task.source_key))
                 processed = await self.pixels.run(source, task.operations, self.timeout_seconds)
                 del source
@@ -88,6 +92,12 @@ class ProcessTask:
         finally:
             self.metrics.observe_processing(asyncio.get_running_loop().time() - started)
         return await self._complete(task, info, key)
+
+    def _admitted(self, task: Task) -> AbstractAsyncContextManager[None]:
+        """Wait (lease renewed) until the attempt's predicted peak memory fits beside the others running."""
+        if self.memory is None:
+            return nullcontext()
+        return self.memory.hold(working_set(task.source, task.operations)[0])
 
     @asynccontextmanager
     async def _lease_renewed(self, task_id: UUID, attempt: int) -> AsyncIterator[None]:

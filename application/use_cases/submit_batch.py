@@ -17,7 +17,6 @@ from domain.errors import (
     UnsupportedImage,
     ValidationFailed,
 )
-from domain.geometry import check_pipeline
 from domain.operations import Operation
 from domain.tasks import TITLE_MAX, Task, check_metadata, check_title, source_key
 from domain.values import ImageInfo
@@ -117,7 +116,7 @@ class SubmitBatch(SubmitTask):
         field = f"image[{index}]"
         try:
             info = self.processor.probe(image)
-            check_pipeline(info, operations, self.max_pixels)
+            self._check(info, operations)
         except UnsupportedImage as exc:
             raise UnsupportedImage(f"{field}: {exc.detail}", [FieldError(field, exc.detail)]) from exc
         except ValidationFailed as exc:

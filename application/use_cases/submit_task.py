@@ -28,8 +28,10 @@ from domain.errors import (
     ValidationFailed,
 )
 from domain.geometry import check_pipeline
+from domain.memory_budget import check_memory
 from domain.operations import Operation, parse_pipeline, to_dict
 from domain.tasks import Task, check_metadata, check_title, source_key
+from domain.values import ImageInfo
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,7 @@ class SubmitTask:
         cost: int,
         *,
         max_pixels: int,
+        memory_bytes: int | None = None,
     ) -> None:
         self.uow = uow
         self.storage = storage
@@ -77,6 +80,7 @@ class SubmitTask:
         self.metrics = metrics
         self.cost = cost
         self.max_pixels = max_pixels
+        self.memory_bytes = memory_bytes  # what a worker can give one image; None: not judged here
 
     async def __call__(self, cmd: SubmitTaskCommand) -> Submitted:
         """Raises ValidationFailed, UnsupportedImage, InsufficientCredits, IdempotencyKeyReused, DependencyUnavailable."""
@@ -85,7 +89,7 @@ class SubmitTask:
         operations = await self._operations(cmd.owner_id, cmd.operations, cmd.preset)
         key = _check_key(cmd.idempotency_key)
         info = self.processor.probe(cmd.image)  # header only: a full decode is the worker's job
-        check_pipeline(info, operations, self.max_pixels)
+        self._check(info, operations)
         fingerprint = _fingerprint(title, metadata, operations, cmd.image)
 
         if key and (replay := await self._replay(cmd.owner_id, key, fingerprint)):
@@ -137,6 +141,12 @@ class SubmitTask:
         if _json_field("operations", operations) not in (None, []):
             raise ValidationFailed(FieldError("preset", "give a preset or operations, not both"))
         return await preset_operations(self.uow, owner_id, preset)
+
+    def _check(self, info: ImageInfo, operations: tuple[Operation, ...]) -> None:
+        """The pipeline's rules from the header: frames, crops, the pixel cap, then the memory a worker has."""
+        check_pipeline(info, operations, self.max_pixels)
+        if self.memory_bytes is not None:
+            check_memory(info, operations, self.memory_bytes)
 
     async def _replay(self, owner_id: UUID, key: str, fingerprint: str) -> Task | None:
         async with self.uow() as uow:

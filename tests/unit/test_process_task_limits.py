@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator
 
 import pytest
 
 from adapters.memory.pixels import ThreadPixelRunner
+from application.memory_admission import MemoryAdmission
 from application.use_cases.process_task import ProcessTask
 from domain.credits import Reason
+from domain.memory_budget import MB, working_set
 from domain.tasks import Status
 from tests.support.processors import HeldProcessor
 from tests.unit.conftest import LEASE, SIGNUP_CREDITS, TASK_COST, Bootstrap
@@ -78,3 +81,46 @@ async def test_a_runaway_attempt_is_stopped_at_the_time_limit_and_refunded_once(
     assert [e.delta for e in app.ledger(user) if e.reason == Reason.TASK_REFUND] == [TASK_COST]
     assert app.balance(user) == SIGNUP_CREDITS
     app.assert_books_balance(user)
+
+
+async def test_a_task_needing_more_memory_than_the_worker_has_fails_in_words_and_is_refunded(make_app) -> None:
+    # Accepted by an API that judged another budget; this worker has 1 MB for images.
+    app = make_app()
+    user = await app.user()
+    task = await app.submit(user)
+    app.queue.drain()
+    process = ProcessTask(
+        app.uow, app.storage, app.pixels, app.clock, app.ids, app.metrics, TASK_COST, LEASE,
+        timeout_seconds=120, memory=MemoryAdmission(MB), backoff_seconds=0,
+    )
+
+    await process(task.id)
+
+    stored = app.stored(task.id)
+    assert stored.status == Status.FAILED
+    assert re.fullmatch(r"the image needs about \d+ MB of memory to process, more than this worker's budget of 1 MB", stored.error)
+    assert [e.delta for e in app.ledger(user) if e.reason == Reason.TASK_REFUND] == [TASK_COST]
+    app.assert_books_balance(user)
+
+
+async def test_attempts_whose_memory_does_not_fit_together_run_one_after_the_other(make_app, held: HeldProcessor) -> None:
+    app = make_app(processor=held)
+    user = await app.user()
+    first, second = await app.submit(user), await app.submit(user)
+    app.queue.drain()
+    needed = working_set(first.source, first.operations)[0]
+    admission = MemoryAdmission(needed + needed // 2)  # room for one and a half
+    process = ProcessTask(
+        app.uow, app.storage, ThreadPixelRunner(lambda: held), app.clock, app.ids, app.metrics, TASK_COST, LEASE,
+        timeout_seconds=120, heartbeat_seconds=0.01, memory=admission, backoff_seconds=0,
+    )
+
+    running = [asyncio.create_task(process(first.id)), asyncio.create_task(process(second.id))]
+    await until(held.started.is_set)
+    await until(lambda: app.stored(second.id).status == Status.PROCESSING)
+
+    assert admission.held == needed  # the second attempt started, holds its lease, and waits for memory
+    held.released.set()
+    done = await asyncio.gather(*running)
+    assert [task.status for task in done] == [Status.COMPLETED, Status.COMPLETED]
+    assert admission.held == 0

@@ -11,7 +11,9 @@ import pytest
 from PIL import Image
 
 from adapters.memory.storage import MemoryBlobStorage
+from application.use_cases.submit_task import SubmitTask
 from domain.credits import Reason
+from domain.memory_budget import RUN_OVERHEAD
 from domain.errors import (
     DependencyUnavailable,
     IdempotencyKeyReused,
@@ -22,7 +24,7 @@ from domain.errors import (
 from domain.operations import DEFAULT_PIPELINE, Format, Rotate
 from domain.tasks import Status
 from domain.users import User
-from tests.unit.conftest import QUEUED_AFTER, SIGNUP_CREDITS, Bootstrap, jpeg, png
+from tests.unit.conftest import MAX_PIXELS, QUEUED_AFTER, SIGNUP_CREDITS, TASK_COST, Bootstrap, jpeg, png
 
 
 class InterleavingBlobStorage(MemoryBlobStorage):
@@ -211,6 +213,21 @@ async def test_a_pipeline_exactly_at_the_pixel_cap_is_accepted(app: Bootstrap) -
     operations = json.dumps([{"op": "resize", "width": 100, "height": 100, "fit": "cover"}])
     task = await app.submit(await app.user(), operations=operations)
     assert task.status == Status.QUEUED
+
+
+async def test_a_pipeline_needing_more_memory_than_a_worker_has_is_refused_naming_where(app: Bootstrap) -> None:
+    user = await app.user()
+    submit = SubmitTask(
+        app.uow, app.storage, app.queue, app.processor, app.clock, app.ids, app.metrics, TASK_COST,
+        max_pixels=MAX_PIXELS, memory_bytes=RUN_OVERHEAD + 100_000,
+    )
+    operations = json.dumps([{"op": "resize", "width": 100, "height": 100, "fit": "fill"}, {"op": "format", "format": "avif"}])
+    with pytest.raises(ValidationFailed) as exc:
+        await submit(app.command(user, operations=operations))
+    [error] = exc.value.errors
+    assert error.field == "operations[1]" and "MB of memory" in error.message
+    assert_nothing_happened(app, user)
+    assert (await submit(app.command(user))).task.status == Status.QUEUED  # the default pipeline fits
 
 
 async def test_a_user_without_credits_is_refused_and_nothing_is_stored(app: Bootstrap) -> None:
