@@ -28,6 +28,7 @@ class LedgerEntry:
     created_at: datetime
     task_id: UUID | None = None
     order_id: UUID | None = None
+    seq: int = 0  # 1, 2, 3… per user, in the order the balance moved: the ledger read as a true history
 
 
 def reconciles(balance: int, entries: list[LedgerEntry]) -> bool:

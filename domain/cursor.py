@@ -26,3 +26,20 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
         return when, UUID(item)
     except (ValueError, binascii.Error, UnicodeError) as exc:
         raise ValidationFailed(FieldError("cursor", "is not a valid cursor")) from exc
+
+
+def encode_seq_cursor(seq: int) -> str:
+    """A position in a per-user sequence (the ledger's)."""
+    return base64.urlsafe_b64encode(f"seq|{seq}".encode()).decode().rstrip("=")
+
+
+def decode_seq_cursor(cursor: str) -> int:
+    """Raises ValidationFailed for anything encode_seq_cursor did not write."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        kind, seq = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        if kind != "seq" or not seq.isdigit() or len(seq) > 18:
+            raise ValueError("not a sequence cursor")
+        return int(seq)
+    except (ValueError, binascii.Error, UnicodeError) as exc:
+        raise ValidationFailed(FieldError("cursor", "is not a valid cursor")) from exc

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.credits import LedgerEntry, Reason
-from domain.cursor import decode_cursor, encode_cursor
+from domain.cursor import decode_cursor, decode_seq_cursor, encode_cursor, encode_seq_cursor
 from domain.errors import DuplicateRecord, EmailTaken, InsufficientCredits, InvalidTransition
 from domain.sessions import RefreshToken
 from domain.tasks import Status, Task
@@ -126,7 +126,8 @@ class MemoryCreditRepository:
             self.undo()
             raise DuplicateRecord(f"{reason} already recorded")
         user.credits += delta
-        entry = LedgerEntry(entry_id, user.id, delta, reason, user.credits, now, task_id, order_id)
+        seq = 1 + max((e.seq for e in self.state.ledger if e.user_id == user.id), default=0)
+        entry = LedgerEntry(entry_id, user.id, delta, reason, user.credits, now, task_id, order_id, seq)
         self.state.ledger.append(entry)
         return entry
 
@@ -144,7 +145,12 @@ class MemoryCreditRepository:
         return self._exists(reason, task_id=task_id, order_id=order_id)
 
     async def ledger(self, user_id: UUID, limit: int, cursor: str | None) -> Page[LedgerEntry]:
-        return _page([e for e in self.state.ledger if e.user_id == user_id], limit, cursor)
+        mine = sorted((e for e in self.state.ledger if e.user_id == user_id), key=lambda e: e.seq, reverse=True)
+        if cursor is not None:
+            position = decode_seq_cursor(cursor)
+            mine = [e for e in mine if e.seq < position]
+        chosen = mine[:limit]
+        return Page(chosen, encode_seq_cursor(chosen[-1].seq) if len(mine) > limit and chosen else None)
 
 
 class MemoryTaskRepository:

@@ -38,7 +38,7 @@ from adapters.sqlalchemy.mappers import (
 )
 from adapters.sqlalchemy.tables import UtcDateTime, credit_ledger, refresh_tokens, tasks, users
 from domain.credits import LedgerEntry, Reason
-from domain.cursor import decode_cursor, encode_cursor
+from domain.cursor import decode_cursor, decode_seq_cursor, encode_cursor, encode_seq_cursor
 from domain.errors import DomainError, DuplicateRecord, EmailTaken, InsufficientCredits
 from domain.sessions import RefreshToken
 from domain.tasks import Status, Task
@@ -177,7 +177,9 @@ class SqlCreditRepository:
         balance = (await self.session.execute(statement)).scalar_one_or_none()
         if balance is None:
             raise InsufficientCredits()
-        recorded = replace(entry, balance_after=balance)
+        # The user's row stays locked until commit, so the next number is this transaction's alone.
+        last = select(func.coalesce(func.max(credit_ledger.c.seq), 0)).where(credit_ledger.c.user_id == entry.user_id)
+        recorded = replace(entry, balance_after=balance, seq=int(await self.session.scalar(last) or 0) + 1)
         await _write(self.session, insert(credit_ledger).values(ledger_row(recorded)))
         return recorded
 
@@ -194,8 +196,13 @@ class SqlCreditRepository:
         return await self.session.scalar(query) is not None
 
     async def ledger(self, user_id: UUID, limit: int, cursor: str | None) -> Page[LedgerEntry]:
+        """Newest first by the user's sequence."""
         query = select(credit_ledger).where(credit_ledger.c.user_id == user_id)
-        return await _page(self.session, credit_ledger, query, limit, cursor, to_ledger_entry)
+        if cursor is not None:
+            query = query.where(credit_ledger.c.seq < decode_seq_cursor(cursor))
+        rows = (await self.session.execute(query.order_by(credit_ledger.c.seq.desc()).limit(limit + 1))).mappings().all()
+        items = [to_ledger_entry(row) for row in rows[:limit]]
+        return Page(items, encode_seq_cursor(items[-1].seq) if items and len(rows) > limit else None)
 
 
 class SqlTaskRepository:

@@ -129,7 +129,10 @@ credit_ledger = Table(
     Column("task_id", Uuid),
     Column("order_id", Uuid),
     Column("created_at", UtcDateTime, nullable=False),
+    # Per user 1, 2, 3… in balance order (migration 0009): created_at ties and clock skew cannot reorder it.
+    Column("seq", Integer, nullable=False),
     Index("ix_credit_ledger_user_id_created_at_id", "user_id", "created_at", "id"),
+    Index("uq_credit_ledger_user_id_seq", "user_id", "seq", unique=True),
     # A task is charged and refunded once, an order purchased once: partial unique indexes on both backends.
     Index(
         "uq_credit_ledger_once_per_task",

@@ -36,7 +36,7 @@ async def test_spend_debits_and_records_the_balance_after(uow_factory: UowFactor
         entry = await uow.credits.spend(user_id, 2, Reason.TASK_CHARGE, entry_id, at(1), task_id=task_id)
         await uow.commit()
 
-    assert entry == LedgerEntry(entry_id, user_id, -2, Reason.TASK_CHARGE, 3, at(1), task_id=task_id)
+    assert entry == LedgerEntry(entry_id, user_id, -2, Reason.TASK_CHARGE, 3, at(1), task_id=task_id, seq=2)
     async with uow_factory() as uow:
         assert await uow.credits.balance(user_id) == 3
         assert (await uow.credits.ledger(user_id, 1, None)).items == [entry]

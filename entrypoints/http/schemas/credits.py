@@ -23,11 +23,19 @@ class LedgerEntryOut(msgspec.Struct):
     task_id: UUID | None
     order_id: UUID | None
     created_at: datetime
+    seq: int  # 1, 2, 3… per user in the order the balance moved; the list is newest first by it
 
     @classmethod
     def of(cls, entry: LedgerEntry) -> LedgerEntryOut:
         return cls(
-            entry.id, entry.delta, str(entry.reason), entry.balance_after, entry.task_id, entry.order_id, entry.created_at
+            entry.id,
+            entry.delta,
+            str(entry.reason),
+            entry.balance_after,
+            entry.task_id,
+            entry.order_id,
+            entry.created_at,
+            entry.seq,
         )
 
 
