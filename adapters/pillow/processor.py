@@ -8,7 +8,7 @@ from io import BytesIO
 import pillow_heif
 from PIL import ExifTags, Image
 
-from adapters.pillow.animation import Frames, decode_frames, encode_frames
+from adapters.pillow.animation import decode_frames, encode_frames
 from adapters.pillow.operations import apply, shrink_box, turns_gray
 from domain.errors import FieldError, PermanentFailure, UnsupportedImage, ValidationFailed
 from domain.formats import check_frames, kept_frames, result_format
@@ -156,9 +156,10 @@ def _run_animation(source: Image.Image, operations: tuple[Operation, ...], encod
     except _BROKEN as exc:
         raise PermanentFailure("the animation is damaged or truncated") from exc
     placed: dict[int, tuple[float, float]] = {}  # a smart crop follows the first frame: no jumping about
-    processed = Frames([apply(image, operations, placed) for image in frames.images], frames.durations, frames.loop)
+    for index, image in enumerate(frames.images):
+        frames.images[index] = apply(image, operations, placed)  # each source frame is freed once processed
     try:
-        return encode_frames(processed, encoding, params)
+        return encode_frames(frames, encoding, params)
     except (OSError, ValueError, RuntimeError) as exc:
         raise PermanentFailure(f"the result cannot be encoded as {encoding}: {exc}") from exc
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.e2e.conftest import Api, jpeg
+from tests.e2e.test_batch_routes import batch, files
 from tests.e2e.test_task_routes import finished, ledger_reconciles
 
 SQUARE = [{"op": "resize", "width": 32, "height": 32, "fit": "cover", "gravity": "north"}, {"op": "format", "format": "webp", "lossless": True}]
@@ -75,3 +76,11 @@ async def test_the_openapi_document_lists_every_operation_with_its_fields(api: A
     for name, fields in expected.items():
         assert set(schemas[name]["properties"]) == {"op", *fields}, name
     assert "/api/v1/presets" in document["paths"] and "/api/v1/tasks/{task_id}/preview" in document["paths"]
+
+
+async def test_a_batch_may_name_a_preset(api: Api) -> None:
+    user = await api.new_user()
+    assert (await user.post("/api/v1/presets", json={"name": "square", "operations": SQUARE})).status_code == 201
+    response = await batch(user, files(jpeg(64, 48), jpeg(40, 40)), preset="square")
+    assert response.status_code == 202, response.text
+    assert [task["operations"][0]["gravity"] for task in response.json()["items"]] == ["north", "north"]
