@@ -1,0 +1,1 @@
+"""`pixelmill` as a client of any Pixelmill over HTTP: login, submit, tasks, credits."""
