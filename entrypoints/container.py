@@ -28,7 +28,9 @@ from adapters.webhooks.sender import HttpxWebhookSender
 from application.use_cases.account import GetBalance, GetMe, ListLedger
 from application.use_cases.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
 from application.use_cases.accounts.change_credentials import ChangeEmail, ChangePassword
+from application.use_cases.accounts.delete_account import DeleteAccount
 from application.use_cases.accounts.ensure_active import EnsureActive
+from application.use_cases.accounts.export_account import ExportAccount
 from application.use_cases.accounts.links import AccountLinks
 from application.use_cases.accounts.password_reset import ConfirmPasswordReset, RequestPasswordReset
 from application.use_cases.accounts.send_account_mail import SendAccountMail
@@ -186,6 +188,8 @@ class Container(containers.DeclarativeContainer):
     change_password = providers.Factory(ChangePassword, uow.provider, hasher, clock)
     change_email = providers.Factory(ChangeEmail, uow.provider, hasher, mail_queue)
     ensure_active = providers.Factory(EnsureActive, uow.provider)
+    export_account = providers.Factory(ExportAccount, uow.provider, storage)
+    delete_account = providers.Factory(DeleteAccount, uow.provider, hasher, storage, clock)
     require_admin = providers.Factory(RequireAdmin, uow.provider)
     find_users = providers.Factory(FindUsers, uow.provider)
     get_user = providers.Factory(GetUser, uow.provider)

@@ -58,6 +58,10 @@ class Api:
     async def post(self, path: str, **kwargs: Any) -> httpx.Response:
         return await self.http.post(path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)
 
+    async def request_delete(self, body: dict[str, Any], path: str = "/api/v1/me") -> httpx.Response:
+        """A DELETE with a JSON body (httpx's delete() takes none)."""
+        return await self.http.request("DELETE", path, headers=self.headers, json=body)
+
     async def delete(self, path: str, **kwargs: Any) -> httpx.Response:
         return await self.http.delete(path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import Controller, Request, post
+from litestar import Controller, Request, delete, get, post
+from litestar.response import Stream
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from application.use_cases.accounts.delete_account import DeleteAccount
+from application.use_cases.accounts.export_account import ExportAccount
 from application.use_cases.accounts.change_credentials import ChangeEmail, ChangePassword, ChangePasswordCommand
 from application.use_cases.accounts.password_reset import ConfirmPasswordReset, RequestPasswordReset
 from application.use_cases.accounts.verify_email import ResendVerification, VerifyEmail
@@ -16,7 +19,15 @@ from domain.users import normalise_email
 from entrypoints.http.auth import PUBLIC
 from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.rate_limits import ACCOUNT, RATE_LIMIT, RESET_EMAIL_STORE, RESET_EMAIL_WINDOW_SECONDS, limit_per_key
-from entrypoints.http.schemas.accounts import EmailBody, EmailChangeBody, PasswordChangeBody, ResetConfirmBody, TokenBody
+from entrypoints.http.export_zip import build_zip, chunks
+from entrypoints.http.schemas.accounts import (
+    EmailBody,
+    EmailChangeBody,
+    PasswordBody,
+    PasswordChangeBody,
+    ResetConfirmBody,
+    TokenBody,
+)
 
 UNAUTHENTICATED = {PUBLIC: True, RATE_LIMIT: ACCOUNT}
 
@@ -59,7 +70,10 @@ def current_family(request: Request) -> UUID | None:  # type: ignore[type-arg]
 class AccountMeController(Controller):
     path = "/me"
     tags = ["auth"]
-    dependencies = {**use_cases("change_password", "change_email", "resend_verification"), **USER_ID}
+    dependencies = {
+        **use_cases("change_password", "change_email", "resend_verification", "export_account", "delete_account"),
+        **USER_ID,
+    }
 
     @post("/password", status_code=HTTP_204_NO_CONTENT, summary="Change the password")
     async def password(self, data: PasswordChangeBody, change_password: ChangePassword, user_id: UUID, request: Request) -> None:  # type: ignore[type-arg]
@@ -76,3 +90,20 @@ class AccountMeController(Controller):
     async def resend(self, resend_verification: ResendVerification, user_id: UUID) -> None:
         """Another link to the current address, unless it is verified already."""
         await resend_verification(user_id)
+
+    @get("/export", summary="Export your data", media_type="application/zip")
+    async def export(self, export_account: ExportAccount, user_id: UUID, images: bool = False) -> Stream:
+        """A zip of account.json, tasks.json, ledger.json and orders.json; with `images=true` the images as well."""
+        export = await export_account(user_id)
+        spool = await build_zip(export, export_account, images)
+        return Stream(
+            chunks(spool),
+            media_type="application/zip",
+            headers={"Content-Disposition": 'attachment; filename="pixelmill-export.zip"'},
+        )
+
+    @delete("/", status_code=HTTP_204_NO_CONTENT, summary="Delete your account")
+    async def delete_me(self, data: PasswordBody, delete_account: DeleteAccount, user_id: UUID) -> None:
+        """Needs the password. Tasks, images, keys, endpoints and sessions are deleted; the ledger and payments are
+        kept for the accounts, detached from you (your address is replaced)."""
+        await delete_account(user_id, data.password)
