@@ -96,9 +96,30 @@ async def test_a_large_blob_round_trips(storage: BlobStorage) -> None:
     assert b"".join(await read_stream(storage, key)) == data
 
 
-async def test_ping_passes_on_usable_storage(storage: BlobStorage) -> None:
-    await storage.put(new_key(), b"pixels")  # a fresh local root exists once something is stored
-    await storage.ping()
+def unusable(storage: BlobStorage, tmp_path: Path, request: pytest.FixtureRequest) -> BlobStorage:
+    """The same kind of storage, broken the way it breaks in life: an outage, a root that is a file, no bucket."""
+    if isinstance(storage, MemoryBlobStorage):
+        broken = MemoryBlobStorage()
+        broken.failing = True
+        return broken
+    if isinstance(storage, LocalBlobStorage):
+        root = tmp_path / "not-a-directory"
+        root.write_bytes(b"")
+        return LocalBlobStorage(root)
+    return S3BlobStorage.connect(f"pixelmill-missing-{uuid4().hex[:16]}", "", request.getfixturevalue("s3_server"))
+
+
+async def test_ping_tells_usable_storage_from_unusable_and_changes_nothing(
+    storage: BlobStorage, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    key = new_key()
+    await storage.put(key, b"pixels")  # a fresh local root exists once something is stored
+
+    await storage.ping()  # raises on unusable storage, so reaching the next line is the check
+
+    assert await storage.get(key) == b"pixels"
+    with pytest.raises(TransientFailure):
+        await unusable(storage, tmp_path, request).ping()
 
 
 # The local directory only.

@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 import pytest
 from dependency_injector import providers
 
+from adapters.memory.queue import MemoryTaskQueue
 from application.ports.payment_gateway import Checkout, GatewayOrder, GatewayPayment
 from domain.plans import DEFAULT_PLANS
 from tests.e2e.conftest import png
@@ -147,16 +148,17 @@ async def test_history_lists_tasks_with_status_filters_and_pages(site: Site, vis
     assert (await visitor.get("/tasks?status=lost")).status_code in (400, 422)
 
 
-async def test_history_asks_the_event_stream_about_running_tasks_only(visitor: Visitor) -> None:
+async def test_history_asks_the_event_stream_about_running_tasks_only(site: Site, visitor: Visitor) -> None:
     done = task_id_of(await visitor.upload(title="Done"))
     await completed(visitor, done)
-    running = task_id_of(await visitor.upload(title="Running"))
+    site.harness.container.queue.override(providers.Object(MemoryTaskQueue()))  # no worker will take the next one
+    waiting = task_id_of(await visitor.upload(title="Waiting"))
 
     page = await visitor.get("/tasks")
 
+    assert (await task_json(visitor, waiting))["status"] == "queued"
     live = page.text.split('data-live-tasks="')[1].split('"')[0]
-    assert done not in live
-    assert running in live or (await task_json(visitor, running))["status"] == "completed"
+    assert live.split(",") == [waiting]
 
 
 async def test_the_event_stream_reports_each_task_until_it_is_done_then_ends(visitor: Visitor) -> None:

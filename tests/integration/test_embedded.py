@@ -16,15 +16,26 @@ from entrypoints.settings import load_settings
 
 
 class Recorder:
-    def __init__(self, fail_first: int = 0) -> None:
+    def __init__(self, fail_first: int = 0, enough: int = 1) -> None:
         self.calls: list[tuple[object, ...]] = []
         self.fail_first = fail_first
+        self.enough = enough
+        self.reached = asyncio.Event()  # set once `enough` calls were made
 
     async def __call__(self, *args: object) -> int:
         self.calls.append(args)
+        if len(self.calls) >= self.enough:
+            self.reached.set()
         if len(self.calls) <= self.fail_first:
             raise RuntimeError("the database went away")
         return 0
+
+
+WAIT_SECONDS = 5  # a deadline for what should take milliseconds
+
+
+def sweepers() -> list[asyncio.Task[object]]:
+    return [task for task in asyncio.all_tasks() if task.get_name() == "pixelmill-sweeper"]
 
 
 @pytest.fixture
@@ -50,27 +61,29 @@ async def test_the_sweeper_runs_at_start_and_stops_on_exit(container: Container)
     container.sweep.override(providers.Object(sweep))
 
     async with embedded_worker(container):
-        await asyncio.sleep(0.05)
-        assert len(sweep.calls) == 1
+        await asyncio.wait_for(sweep.reached.wait(), WAIT_SECONDS)  # at start, not after the first interval
+        [sweeper] = sweepers()
+        assert not sweeper.done()
 
-    await asyncio.sleep(0.05)
+    assert sweeper.cancelled() and sweepers() == []
     assert len(sweep.calls) == 1
 
 
 async def test_a_failing_sweep_is_logged_and_tried_again(
     container: Container, caplog: pytest.LogCaptureFixture
 ) -> None:
-    sweep = Recorder(fail_first=2)
+    sweep = Recorder(fail_first=2, enough=3)
     container.sweep.override(providers.Object(sweep))
 
     sweeper = asyncio.create_task(sweep_forever(container, 0.01))
-    await asyncio.sleep(0.1)
-    sweeper.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await sweeper
+    try:
+        await asyncio.wait_for(sweep.reached.wait(), WAIT_SECONDS)  # a third call after two failures
+    finally:
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
 
-    assert len(sweep.calls) > 2
-    assert "the sweep failed" in caplog.text
+    assert caplog.text.count("the sweep failed") == 2
 
 
 @pytest.mark.parametrize(

@@ -65,11 +65,15 @@ def run(data: bytes, *operations: Operation) -> tuple[Image.Image, ImageInfo]:
 # probe
 
 
-@pytest.mark.parametrize("format", ["JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF"])
-def test_probe_reports_each_supported_format(format: str) -> None:
+@pytest.mark.parametrize(
+    ("format", "mode"),
+    [("JPEG", "RGB"), ("PNG", "RGB"), ("WEBP", "RGB"), ("GIF", "P"), ("BMP", "RGB"), ("TIFF", "RGB")],
+)
+def test_probe_reports_each_supported_format(format: str, mode: str) -> None:
     data = encode(noise(), format)
     info = processor.probe(data)
-    assert info == ImageInfo(format, 40, 30, Image.open(BytesIO(data)).mode, len(data))
+    # The mode as stored, written out: asking Pillow for the expected value would agree with any answer of Pillow's.
+    assert info == ImageInfo(format, 40, 30, mode, len(data))
 
 
 def test_probe_reports_a_multi_picture_phone_photo_as_jpeg() -> None:
