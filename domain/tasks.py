@@ -121,6 +121,12 @@ def result_key(task_id: UUID) -> str:
 PREVIEW_SIDE = 320  # the preview's longest side, for lists
 
 
+def preview_size(width: int, height: int) -> tuple[int, int]:
+    """The preview's size: the image's aspect with its longest side 320, so every list shows the same scale."""
+    scale = PREVIEW_SIDE / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def preview_key(task_id: UUID) -> str:
     """A small WebP of the result, made in the same attempt: its key follows from the id, so no column holds it."""
     return f"previews/{task_id}"

@@ -15,7 +15,7 @@ from domain.formats import check_frames, kept_frames, result_format
 from domain.operations import Format, Operation
 from domain.pixel_budget import check_pixel_budget
 from domain.shapes import decoded, fit_inside
-from domain.tasks import PREVIEW_SIDE
+from domain.tasks import preview_size
 from domain.values import SUPPORTED_FORMATS, ImageInfo
 
 # What Pillow raises for a file it cannot read or that is cut short (UnidentifiedImageError is an OSError).
@@ -71,13 +71,13 @@ class PillowImageProcessor:
             return result, _describe(reopened, result)
 
     def preview(self, data: bytes) -> bytes:
-        """A WebP of an image (an animation's first frame), longest side at most 320; Blocking."""
+        """A WebP of an image (an animation's first frame), its longest side 320; Blocking."""
         try:
             with Image.open(BytesIO(data)) as image:
-                box = (PREVIEW_SIDE, PREVIEW_SIDE)
-                image.draft("RGB", fit_inside(image.size, box))  # JPEG decodes at 1/2..1/8 scale: cheap
+                size = preview_size(*image.size)
+                image.draft("RGB", size)  # JPEG decodes at 1/2..1/8 scale: cheap
                 image.load()
-                small = _normalise(image).resize(fit_inside(image.size, box), Image.Resampling.LANCZOS, reducing_gap=2.0)
+                small = _normalise(image).resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
         except _BROKEN as exc:
             raise PermanentFailure("the result cannot be previewed") from exc
         return _encode(small, "WEBP", {"quality": 75})

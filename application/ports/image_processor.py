@@ -18,5 +18,5 @@ class ImageProcessor(Protocol):
         ...
 
     def preview(self, data: bytes) -> bytes:
-        """A WebP of an image (an animation's first frame), longest side at most 320; Blocking."""
+        """A WebP of an image (an animation's first frame), its longest side 320; Blocking."""
         ...

@@ -10,8 +10,7 @@ from application.use_cases.common import UowFactory
 from application.use_cases.read_tasks import GetTask
 from application.use_cases.task_files import FileStream
 from domain.errors import NotFound, ResultNotReady, TaskNotFound
-from domain.shapes import fit_inside
-from domain.tasks import PREVIEW_SIDE, Status, preview_key
+from domain.tasks import Status, preview_key, preview_size
 from domain.values import ImageInfo
 
 
@@ -29,7 +28,7 @@ class GetPreview:
             data = await self.storage.get(preview_key(task.id))  # a few kilobytes: read whole
         except NotFound:
             raise TaskNotFound("this task has no preview") from None
-        width, height = fit_inside((task.result.width, task.result.height), (PREVIEW_SIDE, PREVIEW_SIDE))
+        width, height = preview_size(task.result.width, task.result.height)
         return FileStream(ImageInfo("WEBP", width, height, task.result.mode, len(data)), _once(data))
 
 

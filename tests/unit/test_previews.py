@@ -24,8 +24,9 @@ async def test_a_completed_task_serves_a_webp_preview_of_its_result(app: Bootstr
 
     data = await read_all(preview.chunks)
     image = Image.open(BytesIO(data))
-    assert (image.format, image.size) == ("WEBP", (90, 60))  # never larger than the result
+    assert (image.format, image.size) == ("WEBP", (320, 213))  # every preview at one scale, small results too
     assert preview.info.content_type == "image/webp" and preview.info.bytes == len(data)
+    assert (preview.info.width, preview.info.height) == image.size
 
 
 async def test_there_is_no_preview_before_completion_nor_for_another_user(app: Bootstrap) -> None:
@@ -49,7 +50,7 @@ async def test_deleting_a_task_removes_its_preview(app: Bootstrap) -> None:
 
 def test_a_preview_is_a_webp_whose_longest_side_is_320() -> None:
     processor = PillowImageProcessor(max_pixels=50_000_000)
-    for size, expected in (((1000, 500), (320, 160)), ((300, 1200), (80, 320))):
+    for size, expected in (((1000, 500), (320, 160)), ((300, 1200), (80, 320)), ((10, 5), (320, 160)), ((2000, 3), (320, 1))):
         out = BytesIO()
         Image.new("RGB", size, (10, 200, 30)).save(out, "JPEG")
         image = Image.open(BytesIO(processor.preview(out.getvalue())))
