@@ -57,6 +57,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     task_timeout_seconds: int = 120
     pixel_processes: int = 1
     worker_memory_mb: int = 384
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = 9464  # 0: no worker /metrics
     sweep_interval_seconds: int = 10
     sweep_queued_after_seconds: int = 60
     queue_redelivery_seconds: int = 120

@@ -12,6 +12,8 @@ class MemoryMetrics:
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.processing: list[float] = []
+        self.running = 0
+        self.memory_bytes = 0
 
     def task_submitted(self) -> None:
         self.counts["submitted"] += 1
@@ -21,6 +23,10 @@ class MemoryMetrics:
 
     def observe_processing(self, seconds: float) -> None:
         self.processing.append(seconds)
+
+    def attempt_running(self, change: int, memory_bytes: int) -> None:
+        self.running += change
+        self.memory_bytes += change * memory_bytes
 
     def credits(self, reason: Reason, amount: int) -> None:
         self.counts[f"credits:{reason}"] += amount

@@ -21,6 +21,10 @@ class Metrics(Protocol):
         """Time one attempt spent on storage and pixels."""
         ...
 
+    def attempt_running(self, change: int, memory_bytes: int) -> None:
+        """An attempt was admitted (+1) or ended (-1), holding that much predicted pixel memory."""
+        ...
+
     def credits(self, reason: Reason, amount: int) -> None:
         """Credits moved for a reason (charged, refunded, bought...)."""
         ...

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
+from contextlib import asynccontextmanager, nullcontext, suppress
 from datetime import timedelta
 from typing import TypeVar
 from uuid import UUID
@@ -93,11 +93,16 @@ class ProcessTask:
             self.metrics.observe_processing(asyncio.get_running_loop().time() - started)
         return await self._complete(task, info, key)
 
-    def _admitted(self, task: Task) -> AbstractAsyncContextManager[None]:
+    @asynccontextmanager
+    async def _admitted(self, task: Task) -> AsyncIterator[None]:
         """Wait (lease renewed) until the attempt's predicted peak memory fits beside the others running."""
-        if self.memory is None:
-            return nullcontext()
-        return self.memory.hold(working_set(task.source, task.operations)[0])
+        needed = working_set(task.source, task.operations)[0]
+        async with nullcontext() if self.memory is None else self.memory.hold(needed):
+            self.metrics.attempt_running(+1, needed)
+            try:
+                yield
+            finally:
+                self.metrics.attempt_running(-1, needed)
 
     @asynccontextmanager
     async def _lease_renewed(self, task_id: UUID, attempt: int) -> AsyncIterator[None]:

@@ -13,6 +13,7 @@ from entrypoints.container import build_container
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import load_settings, with_jwt_secret
 from entrypoints.worker.broker import make_broker
+from entrypoints.worker.metrics_server import count_queue_forever, serve_metrics
 from entrypoints.worker.schedule import run_on_schedule
 from entrypoints.worker.tasks import DISPATCH_WEBHOOKS, RECONCILE, SWEEP
 
@@ -34,15 +35,22 @@ async def start_container(state: TaskiqState) -> None:
             DISPATCH_WEBHOOKS: settings.webhook_dispatch_interval_seconds,
         }
         state.scheduler = asyncio.create_task(run_on_schedule(broker, intervals), name="pixelmill-schedule")
+    if settings.worker_metrics_port:
+        state.metrics_server = serve_metrics(settings.worker_metrics_host, settings.worker_metrics_port)
+        state.queue_counter = asyncio.create_task(count_queue_forever(container), name="pixelmill-queue-depth")
 
 
 @broker.on_event(TaskiqEvents.WORKER_SHUTDOWN)
 async def stop_container(state: TaskiqState) -> None:
-    scheduler = getattr(state, "scheduler", None)
-    if scheduler is not None:
-        scheduler.cancel()
-        with suppress(asyncio.CancelledError):
-            await scheduler
+    for name in ("scheduler", "queue_counter"):
+        loop = getattr(state, name, None)
+        if loop is not None:
+            loop.cancel()
+            with suppress(asyncio.CancelledError):
+                await loop
+    served = getattr(state, "metrics_server", None)
+    if served is not None:
+        served[0].shutdown()
     container = getattr(state, "container", None)
     if container is not None:
         await container.pixels().close()

@@ -120,7 +120,9 @@ async def test_attempts_whose_memory_does_not_fit_together_run_one_after_the_oth
     await until(lambda: app.stored(second.id).status == Status.PROCESSING)
 
     assert admission.held == needed  # the second attempt started, holds its lease, and waits for memory
+    assert (app.metrics.running, app.metrics.memory_bytes) == (1, needed)
     held.released.set()
     done = await asyncio.gather(*running)
     assert [task.status for task in done] == [Status.COMPLETED, Status.COMPLETED]
     assert admission.held == 0
+    assert (app.metrics.running, app.metrics.memory_bytes) == (0, 0)
