@@ -49,10 +49,12 @@ def _reconcile(args: argparse.Namespace) -> int:
     done = asyncio.run(_with_container(settings, reconcile))
     print(
         f"checked {done.checked} unpaid orders older than {older_than} s with the {settings.payment_gateway} gateway: "
-        f"{done.captured} paid and credited, {done.abandoned} abandoned, {done.unreachable} not answered"
+        f"{done.captured} paid and credited, {done.abandoned} abandoned, {done.unreachable} not answered; "
+        f"refunds of {done.refunds.checked} paid orders checked, {done.refunds.reversed} lost refunds reversed"
     )
-    if done.unreachable:
-        raise CliError(f"the gateway did not answer for {done.unreachable} orders: run this again later")
+    unreachable = done.unreachable + done.refunds.unreachable
+    if unreachable:
+        raise CliError(f"the gateway did not answer for {unreachable} orders: run this again later")
     return 0
 
 

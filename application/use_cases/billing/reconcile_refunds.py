@@ -20,11 +20,12 @@ from domain.orders import Order, PaymentSource, granting_payment_id
 log = logging.getLogger(__name__)
 
 PROCESSED = "processed"
+MAX_FAILURES = 3  # gateway failures in one run before the run gives up
 
 
 @dataclass(frozen=True)
 class RefundsReconciled:
-    checked: int = 0
+    checked: int = 0  # orders whose refunds the gateway listed
     reversed: int = 0  # refunds that took credits back
     unreachable: int = 0
 
@@ -46,20 +47,23 @@ class ReconcileRefunds:
         now = self.clock.now()
         async with self.uow() as uow:
             paid = await uow.orders.paid_since(self.gateway.name, now - self.window, self.batch)
-        reversed_ = unreachable = 0
+        checked = reversed_ = unreachable = 0
         for order in paid:
             try:
                 reversed_ += await self._check(order)
             except GatewayFailed as exc:
                 unreachable += 1
                 log.warning("checking the refunds of order %s: the gateway failed (%s)", order.id, exc.detail)
+                if unreachable >= MAX_FAILURES:
+                    break  # the gateway is down: the rest wait for the next run rather than each for a timeout
                 continue
             async with self.uow() as uow:
                 await uow.orders.refunds_checked(order.id, now)
                 await uow.commit()
+            checked += 1
         if reversed_:
             log.info("reconciliation: %d refunds whose webhook was lost took credits back", reversed_)
-        return RefundsReconciled(len(paid), reversed_, unreachable)
+        return RefundsReconciled(checked, reversed_, unreachable)
 
     async def _check(self, order: Order) -> int:
         async with self.uow() as uow:

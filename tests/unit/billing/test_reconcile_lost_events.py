@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from application.ports.payment_gateway import GatewayPayment
+from application.ports.payment_gateway import GatewayPayment, GatewayRefund
 from application.use_cases.billing.reconcile_refunds import ReconcileRefunds
+from domain.errors import GatewayFailed
 from domain.orders import Order, OrderStatus, PaymentKind, PaymentSource
 from domain.users import User
 from domain.webhooks import WebhookOutcome
@@ -96,3 +97,19 @@ async def test_an_authorized_payment_left_without_verify_is_captured_and_granted
 
     assert reconciled.captured == 1 and shop.app.balance(user) == 60
     assert (await shop.gateway.fetch_payment(authorized.payment_id)).status == "captured"
+
+
+async def test_a_gateway_that_is_down_is_asked_about_a_few_orders_only_and_none_is_marked_checked(shop: Shop) -> None:
+    user = await shop.app.user()
+    orders = [(await paid_order(shop, user))[0] for _ in range(5)]
+    asked: list[str] = []
+
+    async def down(payment_id: str) -> list[GatewayRefund]:
+        asked.append(payment_id)
+        raise GatewayFailed("the gateway timed out")
+
+    shop.gateway.fetch_payment_refunds = down  # type: ignore[method-assign]
+    reconciled = await shop.reconcile()
+
+    assert (reconciled.refunds.checked, reconciled.refunds.unreachable, len(asked)) == (0, 3, 3)
+    assert all(shop.stored_order(order).refunds_checked_at is None for order in orders)
