@@ -90,6 +90,17 @@ class Task:
             raise InvalidTransition(f"a {self.status} task cannot finish")
 
 
+@dataclass(frozen=True)
+class KeptKey:
+    """A deleted task's Idempotency-Key, kept for the rest of its window so that a retry is not charged again."""
+
+    owner_id: UUID
+    key: str
+    fingerprint: str
+    task_id: UUID
+    created_at: datetime  # the task's: the window runs from the first submission
+
+
 def check_title(title: str) -> str:
     title = check_text("title", title).strip()
     if not 1 <= len(title) <= TITLE_MAX:

@@ -13,7 +13,7 @@ from domain.credits import LedgerEntry, Reason
 from domain.cursor import decode_cursor, decode_seq_cursor, encode_cursor, encode_seq_cursor
 from domain.errors import DuplicateRecord, EmailTaken, InsufficientCredits, InvalidTransition
 from domain.sessions import RefreshToken
-from domain.tasks import Status, Task
+from domain.tasks import KeptKey, Status, Task
 from domain.users import User
 from domain.values import Page
 
@@ -229,6 +229,12 @@ class MemoryTaskRepository:
 
     async def delete(self, task_id: UUID) -> None:
         self.state.tasks.pop(task_id, None)
+
+    async def keep_idempotency_key(self, kept: KeptKey) -> None:
+        self.state.kept_keys[(kept.owner_id, kept.key)] = kept
+
+    async def kept_idempotency_key(self, owner_id: UUID, key: str) -> KeptKey | None:
+        return self.state.kept_keys.get((owner_id, key))
 
     async def count_by_status(self) -> dict[Status, int]:
         counts = Counter(t.status for t in self.state.tasks.values())

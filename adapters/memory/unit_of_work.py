@@ -33,7 +33,7 @@ from domain.orders import Order, Payment
 from domain.outbound_webhooks import Delivery, WebhookEndpoint
 from domain.plans import Plan
 from domain.sessions import RefreshToken
-from domain.tasks import Task
+from domain.tasks import KeptKey, Task
 from domain.users import User
 from domain.webhooks import WebhookEvent
 
@@ -43,6 +43,7 @@ class MemoryState:
     users: dict[UUID, User] = field(default_factory=dict)
     ledger: list[LedgerEntry] = field(default_factory=list)
     tasks: dict[UUID, Task] = field(default_factory=dict)
+    kept_keys: dict[tuple[UUID, str], KeptKey] = field(default_factory=dict)
     refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
     plans: dict[UUID, Plan] = field(default_factory=seeded_plans)
     orders: dict[UUID, Order] = field(default_factory=dict)
@@ -112,6 +113,6 @@ class MemoryUnitOfWork:
     def _restore(self) -> None:
         if self._snapshot is not None:
             state = self.database.state
-            for name in ("users", "ledger", "tasks", "refresh_tokens", "audit", *BILLING, *DEVELOPER, *IMAGING):
+            for name in ("users", "ledger", "tasks", "kept_keys", "refresh_tokens", "audit", *BILLING, *DEVELOPER, *IMAGING):
                 setattr(state, name, getattr(self._snapshot, name))
             self._snapshot = copy.deepcopy(state)

@@ -13,12 +13,12 @@ from sqlalchemy import RowMapping
 from domain.credits import LedgerEntry, Reason
 from domain.operations import parse_operation, to_dict
 from domain.sessions import RefreshToken
-from domain.tasks import Status, Task
+from domain.tasks import KeptKey, Status, Task
 from domain.users import User
 from domain.values import ImageInfo
 
 
-def row_of(entity: User | RefreshToken | LedgerEntry | Task) -> dict[str, Any]:
+def row_of(entity: User | RefreshToken | LedgerEntry | Task | KeptKey) -> dict[str, Any]:
     """Each field in the column of the same name."""
     return {field.name: getattr(entity, field.name) for field in fields(entity)}
 

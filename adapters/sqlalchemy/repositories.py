@@ -36,12 +36,12 @@ from adapters.sqlalchemy.mappers import (
     to_task,
     to_user,
 )
-from adapters.sqlalchemy.tables import UtcDateTime, credit_ledger, refresh_tokens, tasks, users
+from adapters.sqlalchemy.tables import UtcDateTime, credit_ledger, kept_idempotency_keys, refresh_tokens, tasks, users
 from domain.credits import LedgerEntry, Reason
 from domain.cursor import decode_cursor, decode_seq_cursor, encode_cursor, encode_seq_cursor
 from domain.errors import DomainError, DuplicateRecord, EmailTaken, InsufficientCredits
 from domain.sessions import RefreshToken
-from domain.tasks import Status, Task
+from domain.tasks import KeptKey, Status, Task
 from domain.users import User
 from domain.values import Page
 
@@ -289,6 +289,16 @@ class SqlTaskRepository:
 
     async def delete(self, task_id: UUID) -> None:
         await self.session.execute(delete(tasks).where(tasks.c.id == task_id))
+
+    async def keep_idempotency_key(self, kept: KeptKey) -> None:
+        table = kept_idempotency_keys
+        await self.session.execute(delete(table).where(table.c.owner_id == kept.owner_id, table.c.key == kept.key))
+        await _write(self.session, insert(table).values(row_of(kept)))
+
+    async def kept_idempotency_key(self, owner_id: UUID, key: str) -> KeptKey | None:
+        table = kept_idempotency_keys
+        row = await _one(self.session, select(table).where(table.c.owner_id == owner_id, table.c.key == key))
+        return KeptKey(**row) if row else None
 
     async def count_by_status(self) -> dict[Status, int]:
         rows = await self.session.execute(select(tasks.c.status, func.count()).group_by(tasks.c.status))

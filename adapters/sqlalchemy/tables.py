@@ -118,6 +118,17 @@ tasks = Table(
 )
 
 # Ledger rows outlive deleted tasks and refer to orders by id only, so task_id and order_id have no foreign key.
+# A deleted task's Idempotency-Key (migration 0010): a retry within the window must not be charged again.
+kept_idempotency_keys = Table(
+    "kept_idempotency_keys",
+    metadata,
+    Column("owner_id", Uuid, primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(128), nullable=False),
+    Column("task_id", Uuid, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
 credit_ledger = Table(
     "credit_ledger",
     metadata,

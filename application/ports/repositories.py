@@ -10,7 +10,7 @@ from domain.credits import LedgerEntry, Reason
 from domain.orders import Order, Payment, PaymentKind
 from domain.plans import Plan
 from domain.sessions import RefreshToken
-from domain.tasks import Status, Task
+from domain.tasks import KeptKey, Status, Task
 from domain.users import User
 from domain.values import Page
 from domain.webhooks import WebhookEvent, WebhookOutcome
@@ -119,6 +119,14 @@ class TaskRepository(Protocol):
 
     async def delete(self, task_id: UUID) -> None:
         """Remove the task row (idempotent)."""
+        ...
+
+    async def keep_idempotency_key(self, kept: KeptKey) -> None:
+        """Remember a deleted task's key and fingerprint, replacing an older record of the same key."""
+        ...
+
+    async def kept_idempotency_key(self, owner_id: UUID, key: str) -> KeptKey | None:
+        """The record keep_idempotency_key left for this owner's key, if any."""
         ...
 
     async def count_by_status(self) -> dict[Status, int]:

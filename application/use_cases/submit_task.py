@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 IDEMPOTENCY_KEY_MAX = 255
+DELETED_KEY = "the task this Idempotency-Key made was deleted; send a new key to submit again"
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,12 @@ class SubmitTask:
         async with self.uow() as uow:
             earlier = await uow.tasks.by_idempotency_key(owner_id, key)
             if earlier is None:
-                return None
+                kept = await uow.tasks.kept_idempotency_key(owner_id, key)
+                if kept is None or kept.created_at < self.clock.now() - IDEMPOTENCY_WINDOW:
+                    return None
+                if kept.fingerprint != fingerprint:
+                    raise IdempotencyKeyReused()
+                raise IdempotencyKeyReused(DELETED_KEY)  # a retry of a deleted task: never charged twice
             if earlier.created_at < self.clock.now() - IDEMPOTENCY_WINDOW:
                 await uow.tasks.forget_idempotency_key(earlier.id)
                 await uow.commit()

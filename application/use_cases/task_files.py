@@ -13,7 +13,7 @@ from application.ports.security import TokenIssuer
 from application.use_cases.common import UowFactory
 from application.use_cases.read_tasks import GetTask
 from domain.errors import InvalidToken, NotFound, ResultNotReady, SharedLinkInvalid, TaskNotFound
-from domain.tasks import Status, Task, preview_key, result_key
+from domain.tasks import KeptKey, Status, Task, preview_key, result_key
 from domain.tokens import SHARE, Claims
 from domain.values import ImageInfo
 
@@ -128,6 +128,9 @@ class DeleteTask:
             if task is None:
                 raise TaskNotFound()
             await uow.tasks.delete(task_id)
+            if task.idempotency_key and task.fingerprint:
+                kept = KeptKey(task.owner_id, task.idempotency_key, task.fingerprint, task.id, task.created_at)
+                await uow.tasks.keep_idempotency_key(kept)
             await uow.commit()
         # After the commit: a failed commit must not lose the files of a task that still exists.
         await self.storage.delete(task.source_key)
