@@ -29,6 +29,8 @@ class MemoryMetrics:
         self.memory_bytes += change * memory_bytes
 
     def credits(self, reason: Reason, amount: int) -> None:
+        if amount < 0:  # as Prometheus: a counter only goes up
+            raise ValueError("Counters can only be incremented by non-negative amounts.")
         self.counts[f"credits:{reason}"] += amount
 
     def payment_captured(self) -> None:

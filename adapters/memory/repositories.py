@@ -242,10 +242,14 @@ class MemoryTaskRepository:
 
 
 class MemoryRefreshTokenRepository:
-    def __init__(self, state: MemoryState) -> None:
+    def __init__(self, state: MemoryState, undo: Callable[[], None]) -> None:
         self.state = state
+        self.undo = undo
 
     async def add(self, token: RefreshToken) -> None:
+        if any(stored.token_hash == token.token_hash for stored in self.state.refresh_tokens.values()):
+            self.undo()  # the hash is unique in the database too
+            raise DuplicateRecord("a refresh token with this hash exists")
         self.state.refresh_tokens[token.id] = dataclasses.replace(token)
 
     async def get_by_hash(self, token_hash: str) -> RefreshToken | None:

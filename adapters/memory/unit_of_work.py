@@ -80,7 +80,7 @@ class MemoryUnitOfWork:
         self.users = MemoryUserRepository(state, self._restore)
         self.credits = MemoryCreditRepository(state, self._restore)
         self.tasks = MemoryTaskRepository(state, self._restore)
-        self.refresh_tokens = MemoryRefreshTokenRepository(state)
+        self.refresh_tokens = MemoryRefreshTokenRepository(state, self._restore)
         self.plans = MemoryPlanRepository(state, self._restore)
         self.orders = MemoryOrderRepository(state, self._restore)
         self.payments = MemoryPaymentRepository(state, self._restore)

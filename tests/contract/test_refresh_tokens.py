@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
+import pytest
+
+from domain.errors import DuplicateRecord
 from domain.sessions import RefreshToken
 from tests.contract.builders import UowFactory, a_refresh_token, a_user, at, given
 
@@ -69,3 +73,20 @@ async def test_revoke_family_revokes_its_tokens_only_and_stops_rotation(uow_fact
 
     assert [(await found(uow_factory, token)).revoked_at for token in (old, new, stranger)] == [at(20), at(20), None]
     assert not await rotate(uow_factory, new, a_refresh_token(old.user_id, old.family_id, created=30))
+
+
+async def test_a_second_token_with_the_same_hash_is_a_duplicate_and_undoes_its_unit_of_work(
+    uow_factory: UowFactory,
+) -> None:
+    token = await session_of(uow_factory)
+    other = a_refresh_token(token.user_id)
+    clash = dataclasses.replace(a_refresh_token(token.user_id), token_hash=token.token_hash)
+
+    with pytest.raises(DuplicateRecord):
+        async with uow_factory() as uow:
+            await uow.refresh_tokens.add(other)
+            await uow.refresh_tokens.add(clash)
+            await uow.commit()
+
+    assert await found(uow_factory, other) is None
+    assert (await found(uow_factory, token)) == token

@@ -1,4 +1,16 @@
-"""The unit of work: nothing is kept unless commit() is called, and a broken unique rule undoes it all."""
+"""The unit of work: nothing is kept unless commit() is called, and a broken unique rule undoes it all.
+
+Where the in-memory fake differs from the databases, and why that is harmless:
+- It runs one unit of work at a time (one lock, as SQLite serialises writers). It never interleaves, so races are
+  proven on PostgreSQL, where they do: the concurrent cases of this suite (spends, claims, rotations, purchases,
+  sign-ups) run there too, and the fake only has to give the same single winner.
+- It has no foreign keys: use cases only write rows that point at a user, plan, order or endpoint they read or
+  made in the same unit of work, so no use case can leave a dangling reference in either store.
+- Of the CHECK rules it keeps the one a use case relies on (credits never below zero: a refused spend, tested in
+  test_credits.py); statuses and kinds are guarded by the entities' transitions before any store sees them.
+- Unique rules are all kept (e-mail, ledger per task and per order, token hash, webhook event id), each tested here
+  or beside its repository on every store.
+"""
 
 from __future__ import annotations
 
