@@ -49,6 +49,7 @@ class Task:
     updated_at: datetime | None = None
     idempotency_key: str | None = None
     fingerprint: str | None = None
+    images_deleted_at: datetime | None = None  # the retention period ended: the row stays, the images are gone
 
     def claim(self, now: datetime, lease_until: datetime) -> None:
         """Take the task for one attempt: from queued, or from processing whose lease ran out."""

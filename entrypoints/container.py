@@ -57,6 +57,7 @@ from application.use_cases.read_tasks import GetTask, ListTasks, QueueDepth, Tas
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.resolve_bearer import ResolveBearer
 from application.use_cases.session_tokens import SessionTokens
+from application.use_cases.retention import PurgeExpiredImages
 from application.use_cases.sign_up import SignUp
 from application.use_cases.submit_batch import SubmitBatch
 from application.use_cases.submit_task import SubmitTask
@@ -86,6 +87,10 @@ def _seconds(value: int) -> timedelta:
 def _mail_origin(settings: Settings) -> str:
     # Mail is composed by a worker, away from any request: without PUBLIC_URL (development), serve's default address.
     return settings.public_url or "http://127.0.0.1:8000"
+
+
+def _retention(days: int) -> timedelta | None:
+    return timedelta(days=days) if days > 0 else None
 
 
 def _bonus_at_verification(settings: Settings) -> int:
@@ -188,6 +193,13 @@ class Container(containers.DeclarativeContainer):
     change_password = providers.Factory(ChangePassword, uow.provider, hasher, clock)
     change_email = providers.Factory(ChangeEmail, uow.provider, hasher, mail_queue)
     ensure_active = providers.Factory(EnsureActive, uow.provider)
+    purge_expired_images = providers.Factory(
+        PurgeExpiredImages,
+        uow.provider,
+        storage,
+        clock,
+        retention=providers.Callable(_retention, settings.provided.result_retention_days),
+    )
     export_account = providers.Factory(ExportAccount, uow.provider, storage)
     delete_account = providers.Factory(DeleteAccount, uow.provider, hasher, storage, clock)
     require_admin = providers.Factory(RequireAdmin, uow.provider)

@@ -9,6 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppres
 from typing import TYPE_CHECKING
 
 from entrypoints.container import Container
+from entrypoints.worker.tasks import RETENTION_INTERVAL_SECONDS
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -42,10 +43,11 @@ async def embedded_worker(container: Container) -> AsyncIterator[None]:
     dispatcher = asyncio.create_task(
         dispatch_forever(container, settings.webhook_dispatch_interval_seconds), name="pixelmill-webhooks"
     )
+    retention = asyncio.create_task(purge_forever(container, RETENTION_INTERVAL_SECONDS), name="pixelmill-retention")
     try:
         yield
     finally:
-        for loop in (sweeper, reconciler, dispatcher):
+        for loop in (sweeper, reconciler, dispatcher, retention):
             loop.cancel()
             with suppress(asyncio.CancelledError):
                 await loop
@@ -79,6 +81,18 @@ async def sweep_forever(container: Container, interval: float) -> None:
                 log.info("the sweeper re-enqueued %d stale tasks", sent)
         except Exception:
             log.exception("the sweep failed; trying again in %ss", interval)
+        await asyncio.sleep(interval)
+
+
+async def purge_forever(container: Container, interval: float) -> None:
+    """Delete the images of tasks past RESULT_RETENTION_DAYS now and every interval; a failed pass is logged."""
+    while True:
+        try:
+            purged = await container.purge_expired_images()()
+            if purged:
+                log.info("retention: deleted the images of %d tasks", purged)
+        except Exception:
+            log.exception("the retention pass failed; trying again in %ss", interval)
         await asyncio.sleep(interval)
 
 

@@ -92,6 +92,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     signup_bonus_requires_verification: bool | None = None
     password_reset_token_seconds: int = 1800
     email_token_seconds: int = 24 * 3600
+    result_retention_days: int = 0  # 0: images are kept until their task is deleted
 
     @property
     def embedded(self) -> bool:

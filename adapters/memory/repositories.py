@@ -236,6 +236,18 @@ class MemoryTaskRepository:
     async def kept_idempotency_key(self, owner_id: UUID, key: str) -> KeptKey | None:
         return self.state.kept_keys.get((owner_id, key))
 
+    async def expired(self, created_before: datetime, limit: int) -> list[Task]:
+        found = [
+            dataclasses.replace(t)
+            for t in self.state.tasks.values()
+            if t.status in (Status.COMPLETED, Status.FAILED) and t.created_at < created_before and t.images_deleted_at is None
+        ]
+        return sorted(found, key=lambda t: (t.created_at, t.id))[:limit]
+
+    async def mark_images_deleted(self, task_id: UUID, now: datetime) -> None:
+        if task_id in self.state.tasks:
+            self.state.tasks[task_id].images_deleted_at = now
+
     async def count_by_status(self) -> dict[Status, int]:
         counts = Counter(t.status for t in self.state.tasks.values())
         return {status: counts.get(status, 0) for status in Status}

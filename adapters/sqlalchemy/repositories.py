@@ -300,6 +300,22 @@ class SqlTaskRepository:
         row = await _one(self.session, select(table).where(table.c.owner_id == owner_id, table.c.key == key))
         return KeptKey(**row) if row else None
 
+    async def expired(self, created_before: datetime, limit: int) -> list[Task]:
+        query = (
+            select(tasks)
+            .where(
+                tasks.c.status.in_([Status.COMPLETED.value, Status.FAILED.value]),
+                tasks.c.created_at < created_before,
+                tasks.c.images_deleted_at.is_(None),
+            )
+            .order_by(tasks.c.created_at, tasks.c.id)
+            .limit(limit)
+        )
+        return [to_task(row) for row in (await self.session.execute(query)).mappings().all()]
+
+    async def mark_images_deleted(self, task_id: UUID, now: datetime) -> None:
+        await self.session.execute(update(tasks).where(tasks.c.id == task_id).values(images_deleted_at=now))
+
     async def count_by_status(self) -> dict[Status, int]:
         rows = await self.session.execute(select(tasks.c.status, func.count()).group_by(tasks.c.status))
         counts = {Status(status): count for status, count in rows}

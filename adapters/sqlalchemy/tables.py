@@ -111,6 +111,7 @@ tasks = Table(
     Column("updated_at", UtcDateTime),
     Column("idempotency_key", String(255)),
     Column("fingerprint", String(128)),
+    Column("images_deleted_at", UtcDateTime),  # retention (migration 0011)
     UniqueConstraint("owner_id", "idempotency_key"),
     CheckConstraint("status IN ('queued', 'processing', 'completed', 'failed')", name="status_known"),
     Index("ix_tasks_owner_id_created_at_id", "owner_id", "created_at", "id"),

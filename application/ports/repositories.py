@@ -129,6 +129,14 @@ class TaskRepository(Protocol):
         """The record keep_idempotency_key left for this owner's key, if any."""
         ...
 
+    async def expired(self, created_before: datetime, limit: int) -> list[Task]:
+        """Completed or failed tasks created before then whose images are still kept, oldest first."""
+        ...
+
+    async def mark_images_deleted(self, task_id: UUID, now: datetime) -> None:
+        """Record that the task's images are gone (the row stays)."""
+        ...
+
     async def count_by_status(self) -> dict[Status, int]:
         """How many tasks are in each status."""
         ...

@@ -15,7 +15,7 @@ from entrypoints.settings import load_settings, with_jwt_secret
 from entrypoints.worker.broker import make_broker
 from entrypoints.worker.metrics_server import count_queue_forever, serve_metrics
 from entrypoints.worker.schedule import run_on_schedule
-from entrypoints.worker.tasks import DISPATCH_WEBHOOKS, RECONCILE, SWEEP
+from entrypoints.worker.tasks import DISPATCH_WEBHOOKS, RECONCILE, RETENTION, RETENTION_INTERVAL_SECONDS, SWEEP
 
 settings = load_settings()
 broker = make_broker(settings)
@@ -33,6 +33,7 @@ async def start_container(state: TaskiqState) -> None:
             SWEEP: settings.sweep_interval_seconds,
             RECONCILE: settings.order_reconcile_interval_seconds,
             DISPATCH_WEBHOOKS: settings.webhook_dispatch_interval_seconds,
+            RETENTION: RETENTION_INTERVAL_SECONDS,
         }
         state.scheduler = asyncio.create_task(run_on_schedule(broker, intervals), name="pixelmill-schedule")
     if settings.worker_metrics_port:

@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 SWEEP = "pixelmill.sweep"
 RECONCILE = "pixelmill.reconcile_orders"
+RETENTION = "pixelmill.purge_expired_images"
+RETENTION_INTERVAL_SECONDS = 3600  # retention counts in days: an hourly pass is prompt enough
 DISPATCH_WEBHOOKS = "pixelmill.dispatch_webhooks"
 
 
@@ -67,10 +69,16 @@ async def deliver_webhook(delivery_id: str, context: Annotated[Context, TaskiqDe
     await context.state.container.deliver_webhook()(parsed)
 
 
+async def purge_expired_images(context: Annotated[Context, TaskiqDepends()]) -> int:
+    """Delete the images of tasks past the retention period (nothing when it is off)."""
+    return await context.state.container.purge_expired_images()()
+
+
 def register_jobs(broker: AsyncBroker) -> None:
     broker.register_task(process_task, task_name=PROCESS_TASK)
     broker.register_task(sweep, task_name=SWEEP)
     broker.register_task(reconcile_orders, task_name=RECONCILE)
+    broker.register_task(purge_expired_images, task_name=RETENTION)
     broker.register_task(send_account_mail, task_name=SEND_ACCOUNT_MAIL)
     broker.register_task(dispatch_webhooks, task_name=DISPATCH_WEBHOOKS)
     broker.register_task(deliver_webhook, task_name=DELIVER_WEBHOOK)

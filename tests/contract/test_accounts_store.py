@@ -11,7 +11,8 @@ import pytest
 
 from domain.audit import AuditAction, AuditEntry
 from domain.errors import EmailTaken
-from tests.contract.builders import UowFactory, a_refresh_token, a_user, at, given
+from domain.tasks import Status
+from tests.contract.builders import UowFactory, a_refresh_token, a_task, a_user, at, given
 
 
 async def test_an_update_stores_address_flags_and_hash_but_never_credits(uow_factory: UowFactory) -> None:
@@ -120,3 +121,24 @@ async def test_audit_entries_roll_back_with_their_unit_of_work(uow_factory: UowF
 
     async with uow_factory() as uow:
         assert (await uow.audit.list(10, None)).items == []
+
+
+async def test_expired_tasks_are_finished_ones_created_before_the_cutoff_until_marked(uow_factory: UowFactory) -> None:
+    user = a_user()
+    done = a_task(user.id, created=0, status=Status.COMPLETED)
+    failed = a_task(user.id, created=1, status=Status.FAILED)
+    queued = a_task(user.id, created=2)
+    young = a_task(user.id, created=100, status=Status.COMPLETED)
+    await given(uow_factory, user, done, failed, queued, young)
+
+    async with uow_factory() as uow:
+        first = await uow.tasks.expired(at(50), 10)
+        await uow.tasks.mark_images_deleted(done.id, at(60))
+        await uow.commit()
+    async with uow_factory() as uow:
+        second = await uow.tasks.expired(at(50), 10)
+        marked = await uow.tasks.get(done.id)
+
+    assert [t.id for t in first] == [done.id, failed.id]
+    assert [t.id for t in second] == [failed.id]
+    assert marked is not None and marked.images_deleted_at == at(60)

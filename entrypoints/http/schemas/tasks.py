@@ -63,6 +63,7 @@ class TaskOut(msgspec.Struct):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    images_deleted_at: datetime | None = None  # set when the retention period ended: the images are gone
 
     @classmethod
     def of(cls, task: Task) -> TaskOut:
@@ -79,6 +80,7 @@ class TaskOut(msgspec.Struct):
             created_at=task.created_at,
             started_at=task.started_at,
             finished_at=task.finished_at,
+            images_deleted_at=task.images_deleted_at,
         )
 
 
