@@ -2,7 +2,8 @@
 
 Workers are killed with SIGKILL while they work and restarted; Redis is cut away from every process while tasks
 are submitted. Whatever happens, every accepted task completes, is charged once and refunded never, and the
-ledger adds up. `pytest -s` prints the figures; PIXELMILL_CHAOS_SEED replays a run's kill timing.
+ledger adds up. `pytest -s` prints the figures. The kills come at fixed points of progress (every TASKS/(KILLS+2)
+tasks completed, with a task held), not at random moments, so every run kills exactly KILLS times mid-work.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
-import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +29,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 TASKS = 200
 KILLS = 6
+# Kill while work is under way, spread over the run: after 25, 50, ... 150 of the 200 tasks completed.
+KILL_MILESTONES = [TASKS * (kill + 1) // (KILLS + 2) for kill in range(KILLS)]
 SIGNUP_BONUS = 10
 OPERATIONS = json.dumps([{"op": "blur", "radius": 2}, {"op": "thumbnail", "size": 128}, {"op": "grayscale"}])
 # Short enough that the test drains in seconds: a dead worker's task is taken over once its lease runs out,
@@ -115,9 +117,6 @@ async def stream_figures(stack: Stack, tasks: int) -> dict[str, int]:
 
 
 async def test_workers_killed_while_they_work_lose_no_task_and_charge_none_twice(tmp_path: Path) -> None:
-    seed = int(os.environ.get("PIXELMILL_CHAOS_SEED", random.randrange(10**6)))
-    rng = random.Random(seed)
-    print(f"\n[crash recovery] PIXELMILL_CHAOS_SEED={seed}", flush=True)
     # 200 submissions in seconds are this test's point, not a rate limit's.
     async with production_stack(tmp_path, **FAST_RECOVERY, rate_limit_allowlist="127.0.0.1") as stack:
         _, url = await stack.serve()
@@ -135,25 +134,18 @@ async def test_workers_killed_while_they_work_lose_no_task_and_charge_none_twice
 
             submitting = asyncio.gather(*(submit_one(n) for n in range(TASKS)))
             kills: list[str] = []
-            done_at_last_kill = 0
 
-            async def working_again() -> bool:
+            async def working_past(milestone: int) -> bool:
                 if submitting.done():
                     submitting.result()  # a refused submission fails the test here, not as a stall
-                # Progress since the last kill (the kills spread over the run) and a task held right now.
-                return await count(stack, "completed") >= min(done_at_last_kill + TASKS // (KILLS + 2), TASKS) and (
-                    await count(stack, "processing") > 0 or await count(stack, "completed") == TASKS
-                )
+                return await count(stack, "completed") >= milestone and await count(stack, "processing") > 0
 
-            while len(kills) < KILLS:
-                await asyncio.sleep(rng.uniform(0.1, 0.8))  # a random moment
-                await until(working_again, 60, "the workers made no progress")
-                held, done_at_last_kill = await count(stack, "processing"), await count(stack, "completed")
-                if done_at_last_kill == TASKS:
-                    break
+            for milestone in KILL_MILESTONES:
+                await until(partial(working_past, milestone), 60, f"no task held past {milestone} completed")
+                held, done = await count(stack, "processing"), await count(stack, "completed")
                 victim = min(range(len(workers)), key=lambda i: workers[i].started)  # the one up longest
                 workers[victim].kill()
-                kills.append(f"SIGKILL {workers[victim].name}: {held} tasks processing, {done_at_last_kill} done")
+                kills.append(f"SIGKILL {workers[victim].name}: {held} tasks processing, {done} done")
                 workers[victim] = stack.worker(f"{workers[victim].name.split('#')[0]}#{len(kills)}")
 
             task_ids = set(await submitting)
@@ -168,7 +160,6 @@ async def test_workers_killed_while_they_work_lose_no_task_and_charge_none_twice
             report(
                 "crash recovery",
                 {
-                    "seed": seed,
                     "tasks": TASKS,
                     "kills": len(kills),
                     "tasks_taken_over_after_a_kill": run_again,
@@ -180,7 +171,7 @@ async def test_workers_killed_while_they_work_lose_no_task_and_charge_none_twice
                 },
                 kills,
             )
-            assert len(kills) >= 3, kills
+            assert len(kills) == KILLS, kills
 
 
 async def _completed_are(stack: Stack, expected: int) -> bool:

@@ -30,6 +30,8 @@ from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.redis
 
+SCHEDULING_SLACK_MS = 3000  # how late a scheduler may wake on a loaded 2-core machine
+
 
 @pytest.fixture
 async def queue_name() -> AsyncIterator[str]:
@@ -195,5 +197,7 @@ async def test_the_schedule_kicks_one_sweep_per_interval_however_many_workers(qu
             scheduler.cancel()
         await asyncio.gather(*schedulers, return_exceptions=True)
     gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
-    # Three schedulers, yet one kick per interval: never two in one interval, none skipped.
-    assert all(interval * 1000 * 0.9 <= gap <= interval * 1000 + 600 for gap in gaps), gaps
+    # Three schedulers, yet one kick per interval: never two in one interval (the rule), and none long skipped
+    # (bounded generously: a loaded machine may wake a scheduler late, which is no second kick).
+    assert all(gap >= interval * 1000 * 0.9 for gap in gaps), gaps
+    assert all(gap <= interval * 1000 + SCHEDULING_SLACK_MS for gap in gaps), gaps
