@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from adapters.memory.clock import FixedClock
 from adapters.memory.metrics import MemoryMetrics
+from adapters.memory.pixels import ThreadPixelRunner
 from adapters.memory.storage import MemoryBlobStorage
 from adapters.pillow.processor import PillowImageProcessor
 from adapters.system import RandomIds
@@ -54,8 +55,10 @@ async def charged_task(new_uow: UowFactory) -> Task:
 
 
 def process(new_uow: UowFactory, storage: VanishingSource, clock: FixedClock) -> ProcessTask:
-    processor = PillowImageProcessor(max_pixels=50_000_000)
-    return ProcessTask(new_uow, storage, processor, clock, RandomIds(), MemoryMetrics(), cost=COST, lease=LEASE)
+    pixels = ThreadPixelRunner(lambda: PillowImageProcessor(max_pixels=50_000_000))
+    return ProcessTask(
+        new_uow, storage, pixels, clock, RandomIds(), MemoryMetrics(), cost=COST, lease=LEASE, timeout_seconds=60
+    )
 
 
 async def test_a_failed_attempt_fails_the_task_and_refunds_it_once(uow_factory: UowFactory) -> None:
