@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -14,10 +15,12 @@ from application.use_cases.common import UowFactory
 from application.use_cases.webhooks.outbox import order_data, record_event
 from domain.credits import Reason
 from domain.errors import DuplicateRecord
-from domain.orders import Order, Payment, PaymentKind, PaymentSource
+from domain.orders import Order, Payment, PaymentKind, PaymentSource, reversed_so_far
 from domain.outbound_webhooks import EventType
 
 log = logging.getLogger(__name__)
+
+EARLIER_REFUNDS = "refunds of this payment recorded before its capture, applied when it arrived"
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,28 @@ class CaptureCredits:
             return CaptureResult(Captured.ALREADY_PAID, order)
         await uow.credits.grant(paid.user_id, paid.credits, Reason.PURCHASE, self.ids.new(), now, order_id=paid.id)
         await uow.payments.add(self._payment(paid, cmd, PaymentKind.CAPTURED, credits=paid.credits))
+        await self._apply_earlier_refunds(uow, paid, cmd, now)
         await record_event(uow, self.ids, now, paid.user_id, EventType.CREDITS_PURCHASED, order_data(paid))
         return CaptureResult(Captured.GRANTED, paid)
+
+    async def _apply_earlier_refunds(self, uow: UnitOfWork, paid: Order, cmd: CapturePayment, now: datetime) -> None:
+        """Refunds of this payment recorded before its capture (webhooks come in any order) take their credits now.
+
+        Only here, where the grant happens once, so they are applied once; the balance holds the credits just granted.
+        """
+        refunded, reversed_before = reversed_so_far(await uow.payments.for_order(paid.id), cmd.payment_id)
+        due = paid.credits_to_reverse(refunded, reversed_before)
+        if due == 0:
+            return
+        await uow.credits.grant(paid.user_id, -due, Reason.PURCHASE_REVERSAL, self.ids.new(), now, order_id=paid.id)
+        applied = replace(
+            self._payment(paid, cmd, PaymentKind.REFUNDED, credits=-due, detail=EARLIER_REFUNDS),
+            gateway_payment_id=f"{cmd.payment_id}:earlier-refunds",  # one such row per capture: the store says so
+            amount=0,  # the refunds' amounts are on their own rows already
+            refunded_payment_id=cmd.payment_id,
+        )
+        await uow.payments.add(applied)
+        log.info("order %s: %d credits of refunds recorded before its capture reversed", paid.id, due)
 
     def report(self, cmd: CapturePayment, result: CaptureResult) -> None:
         """Metrics and logs, after the commit."""

@@ -276,3 +276,47 @@ async def test_a_refund_of_an_order_never_paid_takes_nothing(shop: Shop) -> None
     assert outcome is WebhookOutcome.IGNORED
     assert shop.app.balance(user) == 10
     assert [(p.kind, p.credits) for p in shop.state.payments] == [(PaymentKind.REFUNDED, 0)]
+
+
+@pytest.mark.parametrize(("refunded", "left"), [(9_900, 10), (3_300, 10 + 50 - 17)])
+async def test_a_refund_that_arrives_before_its_capture_is_applied_when_the_capture_lands_once(
+    shop: Shop, refunded: int, left: int
+) -> None:
+    user = await shop.app.user()
+    order = await shop.order(user)
+    payment = shop.paid(order)
+
+    early = await shop.deliver(shop.gateway.refund_event(order.gateway_order_id, payment, refunded), event_id="r")
+    captured = await shop.deliver(shop.event("payment.captured", order, payment), event_id="c")
+    await shop.deliver(shop.event("order.paid", order, payment), event_id="p")
+    await shop.verify(user, order, payment)
+
+    assert (early, captured) == (WebhookOutcome.IGNORED, WebhookOutcome.CAPTURED)
+    assert shop.app.balance(user) == left
+    reasons = [e.reason for e in shop.app.ledger(user)]
+    assert reasons.count(Reason.PURCHASE) == 1 and reasons.count(Reason.PURCHASE_REVERSAL) == 1
+    shop.app.assert_books_balance(user)
+
+
+async def test_a_later_refund_after_an_early_one_reverses_only_the_rest(shop: Shop) -> None:
+    user = await shop.app.user()
+    order = await shop.order(user)
+    payment = shop.paid(order)
+    await shop.deliver(shop.gateway.refund_event(order.gateway_order_id, payment, 3_300), event_id="r1")
+    await shop.deliver(shop.event("payment.captured", order, payment), event_id="c")
+
+    await shop.deliver(shop.gateway.refund_event(order.gateway_order_id, payment, 6_600), event_id="r2")
+
+    assert shop.app.balance(user) == 10
+    shop.app.assert_books_balance(user)
+
+
+async def test_an_early_refund_of_another_payment_takes_nothing_from_the_capture_that_grants(shop: Shop) -> None:
+    user = await shop.app.user()
+    order = await shop.order(user)
+    refunded, granting = shop.paid(order), shop.paid(order)
+    await shop.deliver(shop.gateway.refund_event(order.gateway_order_id, refunded, 9_900), event_id="r")
+
+    await shop.deliver(shop.event("payment.captured", order, granting), event_id="c")
+
+    assert shop.app.balance(user) == 60
