@@ -14,6 +14,7 @@ from entrypoints.http.dashboard.controllers.account import AccountController
 from entrypoints.http.dashboard.controllers.billing import BuyController
 from entrypoints.http.dashboard.controllers.home import HomeController
 from entrypoints.http.dashboard.controllers.ledger import LedgerController
+from entrypoints.http.dashboard.controllers.mail_links import MailLinksController
 from entrypoints.http.dashboard.controllers.tasks import TaskEventsController, TaskPagesController
 from entrypoints.http.dashboard.csrf import verify_csrf
 from entrypoints.http.dashboard.errors import EXCEPTION_PAGES
@@ -37,7 +38,7 @@ def dashboard_routers(settings: Settings) -> list[Router]:
         "include_in_schema": False,
     }
     return [
-        Router(route_handlers=[AccountController], **common),
+        Router(route_handlers=[AccountController, MailLinksController], **common),
         Router(
             route_handlers=[TaskPagesController, TaskEventsController, LedgerController, BuyController],
             guards=[session_required],
