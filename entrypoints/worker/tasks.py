@@ -11,6 +11,7 @@ from taskiq import AsyncBroker, Context, TaskiqDepends
 from adapters.taskiq.mail_queue import SEND_ACCOUNT_MAIL
 from adapters.taskiq.queue import DELIVER_WEBHOOK, PROCESS_TASK
 from domain.mail import AccountMail, MailRequest
+from entrypoints.worker import background
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +60,14 @@ async def dispatch_webhooks(context: Annotated[Context, TaskiqDepends()]) -> int
     return await context.state.container.dispatch_webhooks()()
 
 
-async def deliver_webhook(delivery_id: str, context: Annotated[Context, TaskiqDepends()]) -> None:
-    """One signed attempt of one delivery; the retry is scheduled in the database, not in the queue."""
+async def deliver_webhook(delivery_id: str, context: Annotated[Context, TaskiqDepends()]) -> bool:
+    """Start one signed attempt beside the jobs (a slow receiver holds no slot); retries are scheduled in the database."""
     try:
         parsed = UUID(delivery_id)
     except ValueError:
         log.error("dropping a message with a malformed delivery id %r", delivery_id)
-        return
-    await context.state.container.deliver_webhook()(parsed)
+        return False
+    return background.attempts.start(parsed, context.state.container.deliver_webhook())
 
 
 async def purge_expired_images(context: Annotated[Context, TaskiqDepends()]) -> int:
