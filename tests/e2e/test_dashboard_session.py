@@ -242,3 +242,21 @@ async def test_a_revoked_refresh_token_ends_the_session(site: Site) -> None:
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login")
     assert "Max-Age=0" in set_cookies(response)[SESSION]
+
+
+async def test_a_rotated_refresh_token_replayed_by_another_browser_gets_nothing_and_ends_the_login(site: Site) -> None:
+    victim = await site.visitor().sign_up()
+    headers, refresh_token = expired(victim)
+    rotated = await victim.http.get("/tasks", headers=headers)
+    assert rotated.status_code == 200
+
+    # Within the grace, from a client without the victim's browser nonce (a stolen session cookie).
+    thief = await site.visitor().http.get("/tasks", headers={"cookie": f"{SESSION}=expired.access.token~{refresh_token}"})
+
+    assert thief.status_code == 303 and thief.headers["location"].startswith("/login")
+    assert SESSION not in set_cookies(thief) or "Max-Age=0" in set_cookies(thief)[SESSION]
+    # As in the API: reuse of a rotated token revokes the whole login (its access token simply expires).
+    new_refresh = session_cookie(rotated).split("~")[1]
+    nonce = victim.http.cookies["pixelmill_csrf"]
+    cookie = f"{SESSION}=expired.access.token~{new_refresh}; pixelmill_csrf={nonce}"
+    assert (await victim.http.get("/ledger", headers={"cookie": cookie})).status_code == 303

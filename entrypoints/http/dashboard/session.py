@@ -77,7 +77,8 @@ class Refresher:
 
     The browser sends an expired access token with every request until one answer sets the new cookie; without
     this, the second rotation of the same refresh token would look like theft and revoke the login. The new pair
-    is remembered, in this process only, for a few seconds after the rotation.
+    is remembered, in this process only, for a few seconds after the rotation, and handed only to the browser that
+    rotated it (its nonce cookie): a replay from anywhere else meets the API's rule (401, the login revoked).
     """
 
     def __init__(self, grace_seconds: float = 30.0) -> None:
@@ -85,10 +86,10 @@ class Refresher:
         self._recent: dict[str, tuple[float, Tokens]] = {}
         self._lock: asyncio.Lock | None = None
 
-    async def __call__(self, container: Any, refresh_token: str) -> Tokens:
+    async def __call__(self, container: Any, refresh_token: str, browser: str) -> Tokens:
         """Raises Unauthenticated when the refresh token is invalid, expired, revoked or reused."""
         self._lock = self._lock or asyncio.Lock()
-        key = hash_token(refresh_token)
+        key = hash_token(f"{browser}~{refresh_token}")
         async with self._lock:
             now = time.monotonic()
             self._recent = {k: v for k, v in self._recent.items() if now - v[0] < self.grace_seconds}
@@ -146,7 +147,7 @@ class DashboardSession:
         except Unauthenticated:
             pass  # expired, most likely: refresh below
         try:
-            tokens = await self.refresher(container, session.refresh_token)
+            tokens = await self.refresher(container, session.refresh_token, session.nonce)
         except (Unauthenticated, AccountDisabled):
             session.replace(None, None)  # revoked, expired or reused: the browser is logged out
             return None
