@@ -1,7 +1,7 @@
 """Every benchmark in bench/ runs end to end in a tiny configuration, so none of them rots.
 
 No figure is judged here (the machine may be busy); what is checked is that each script starts what it needs,
-measures, prints its JSON, stops everything it started and leaves its books straight. The five run side by side
+measures, prints its JSON, stops everything it started and leaves its books straight. The five run side by side, then memory and embedded
 as subprocesses, each on its own PostgreSQL schema, Redis queue name and temporary directory.
 """
 
@@ -30,6 +30,11 @@ TINY = {
     "webhooks": ["--orders", "6", "--users", "2", "--concurrency", "4", "--repeat-share", "0.5",
                  "--order-paid-share", "0.5", "--max-seconds", "60"],
 }  # fmt: skip
+# Run after the five above, so that seven scripts do not share 2 cores at once.
+THEN = {
+    "memory": ["--pipelines", "rotate45,webp", "--max-scale", "0.1", "--max-seconds", "60"],
+    "embedded": ["--tasks", "1", "--width", "400", "--height", "300", "--idle-requests", "5", "--max-seconds", "60"],
+}  # fmt: skip
 
 
 def results_of(output: str) -> dict[str, Any]:
@@ -38,7 +43,8 @@ def results_of(output: str) -> dict[str, Any]:
     return json.loads(lines[0][len("JSON ") :])  # type: ignore[no-any-return]
 
 
-def test_every_benchmark_runs_tiny_and_cleans_up() -> None:
+def run_side_by_side(scripts: dict[str, list[str]], bound: float) -> dict[str, str]:
+    """Each script's output; all of them must exit 0 within `bound` seconds."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PIXELMILL_")}
     started = time.monotonic()
     running = {
@@ -46,12 +52,12 @@ def test_every_benchmark_runs_tiny_and_cleans_up() -> None:
             [sys.executable, str(BENCH / f"{name}.py"), *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
         )  # fmt: skip
-        for name, args in TINY.items()
+        for name, args in scripts.items()
     }
     outputs = {}
     try:
         for name, process in running.items():
-            out, _ = process.communicate(timeout=max(1.0, 120 - (time.monotonic() - started)))
+            out, _ = process.communicate(timeout=max(1.0, bound - (time.monotonic() - started)))
             outputs[name] = out
             assert process.returncode == 0, f"bench/{name}.py exited with {process.returncode}:\n{out}"
     finally:
@@ -59,6 +65,11 @@ def test_every_benchmark_runs_tiny_and_cleans_up() -> None:
             if process.poll() is None:
                 process.terminate()  # the script stops its own children on SIGTERM
                 process.wait(30)
+    return outputs
+
+
+def test_every_benchmark_runs_tiny_and_cleans_up() -> None:
+    outputs = run_side_by_side(TINY, 120) | run_side_by_side(THEN, 120)
     results = {name: results_of(out) for name, out in outputs.items()}
 
     for result in results.values():
@@ -74,6 +85,12 @@ def test_every_benchmark_runs_tiny_and_cleans_up() -> None:
     pixelmill, bare = results["process"]["rows"]
     assert pixelmill["tasks_s"] > 0 and bare["tasks_s"] > 0 and results["process"]["ratio"] > 0
     assert pixelmill["peak_rss_mib"] > 0
+
+    memory = results["memory"]["rows"]
+    assert [row["pipeline"] for row in memory] == ["rotate45", "webp"]
+    assert all(row["peak_rss_mib"] > 0 and row["within_budget"] for row in memory), memory
+    idle, heavy = results["embedded"]["rows"]
+    assert idle["requests"] == 5 and heavy["requests"] >= 1 and idle["errors"] == heavy["errors"] == 0
 
     big = {row["loop"]: row for row in results["big_images"]["rows"]}
     assert big["pixelmill"]["output"] == big["naive (lanczos)"]["output"] == "800×600 L"
