@@ -139,3 +139,20 @@ async def _disable(api: Api, user: Api) -> None:
         assert stored is not None
         await uow.users.update(dataclasses.replace(stored, disabled_at=stored.created_at))
         await uow.commit()
+
+
+async def test_with_bonus_at_verification_credits_arrive_when_the_address_is_verified_once() -> None:
+    harness = build_harness(signup_bonus_requires_verification=True, **GENEROUS_LIMITS)
+    async with serving(harness) as api:
+        user = await api.new_user()
+        before = (await user.get("/api/v1/me")).json()
+        mail = await mail_to(api, user.email, VERIFY)  # type: ignore[attr-defined]
+        first = await api.http.post("/api/v1/auth/verify-email", json={"token": token_of(mail)})
+        second = await api.http.post("/api/v1/auth/verify-email", json={"token": token_of(mail)})
+        after = (await user.get("/api/v1/me")).json()
+        ledger = (await user.get("/api/v1/credits/ledger")).json()["items"]
+
+    assert (before["credits"], before["email_verified"]) == (0, False)
+    assert (first.status_code, second.status_code) == (204, 204)
+    assert (after["credits"], after["email_verified"]) == (10, True)
+    assert [(e["reason"], e["delta"]) for e in ledger] == [("signup_bonus", 10)]
