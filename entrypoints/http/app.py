@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
+from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -23,6 +24,7 @@ from entrypoints.http.controllers.credits import CreditsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.sandbox import sandbox_routes
 from entrypoints.http.controllers.tasks import SharedController, TasksController
+from entrypoints.http.dashboard.error_pages import routing_error
 from entrypoints.http.dashboard.router import dashboard_routers
 from entrypoints.http.dashboard.views import template_config
 from entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -76,7 +78,10 @@ def create_app(container: Container) -> Litestar:
         ],
         template_config=template_config(),
         state=State({"container": container, LIMITER: rate_limiter(settings)}),
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        # An unknown address, or a method a route lacks, is a page for a browser on a dashboard path.
+        exception_handlers={  # type: ignore[arg-type]
+            **EXCEPTION_HANDLERS, NotFoundException: routing_error, MethodNotAllowedException: routing_error
+        },
         lifespan=lifespans(container),
         on_shutdown=[close_rate_limiter],
         middleware=[request_context, prometheus_config.middleware],

@@ -23,6 +23,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+# axe-core 4.10.3 from npm (`npm pack axe-core@4.10.3`, its axe.min.js as shipped): injected into each page, no network.
+AXE = Path(__file__).parent / "support" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+AXE_URL = "/__tests__/axe.min.js"
 VIEWPORTS = {"phone": (390, 844), "desktop": (1440, 900)}
 SERVER_ENV = {
     **CHEAP_ARGON2,
@@ -78,6 +82,7 @@ def page(browser: Browser, base_url: str, viewport: str, expected_errors: list[s
     context: BrowserContext = browser.new_context(
         base_url=base_url, viewport={"width": width, "height": height}, accept_downloads=True
     )
+    context.route(f"**{AXE_URL}", lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -95,13 +100,33 @@ def page(browser: Browser, base_url: str, viewport: str, expected_errors: list[s
     assert unexpected == [], "the browser reported errors or error responses"
 
 
+def horizontal_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the window (0 when nothing spills sideways)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now, one line each."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(url=AXE_URL)  # a same-origin script, as the strict CSP allows; the page fixture serves it
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
+        if v["impact"] in SERIOUS
+    ]
+
+
 @pytest.fixture
 def shoot(page: Page, viewport: str) -> object:
-    """Save a full-page screenshot as artifacts/screenshots/<viewport>-<name>.png."""
+    """Check the page (nothing spills sideways, no serious or critical axe-core finding), then save a full-page
+    screenshot as artifacts/screenshots/<viewport>-<name>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def shot(name: str) -> None:
         page.evaluate("window.scrollTo(0, 0)")  # else the sticky header is drawn where the page was scrolled to
         page.screenshot(path=str(SCREENSHOTS / f"{viewport}-{name}.png"), full_page=True)
+        assert horizontal_overflow(page) == 0, f"{name}: the page is wider than the {viewport} window"
+        assert serious_violations(page) == [], f"{name}: axe-core found serious or critical violations"
 
     return shot

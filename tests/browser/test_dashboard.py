@@ -113,6 +113,9 @@ def test_sign_up_process_an_image_run_out_of_credits_and_buy_more(page: Page, sh
     expect(page.get_by_role("status").filter(has_text="Payment received")).to_be_visible()
     expect(page.get_by_test_id("balance")).to_have_text(re.compile(r"^\s*50\s+credits\s*$"))
     shoot("order")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Buy credits").click()
+    expect(page.get_by_role("table", name=re.compile("Your latest orders"))).to_be_visible()
+    shoot("buy-orders")  # the orders table fits a phone's width
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Ledger").click()
     purchase = page.locator("tbody tr", has_text="Purchase")
     expect(purchase).to_contain_text("+50")
@@ -128,9 +131,13 @@ def test_sign_up_process_an_image_run_out_of_credits_and_buy_more(page: Page, sh
     page.get_by_label("Title", exact=True).press("Enter")  # the keyboard submits the form
     expect(page.locator("#task-view .page-head [data-status-tag]")).to_have_text(re.compile("queued|processing"))
     page.evaluate("window.stillTheSamePage = true")
+    page.get_by_role("button", name="Delete").focus()
     expect(page.get_by_test_id("result-image")).to_be_visible(timeout=60_000)
     expect(page.locator("#task-view .page-head [data-status-tag]")).to_have_text("completed")
     assert page.evaluate("window.stillTheSamePage") is True
+    # The view was swapped in place: the announcement outlived it and focus stayed on the same button.
+    expect(page.locator("[data-live-announcer]")).to_have_text("“Second go” is completed.")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Delete"
     expect(page.get_by_test_id("balance")).to_have_text(re.compile(r"^\s*49\s+credits\s*$"))
 
     # Deleting asks first; Escape (or Cancel) keeps the task.

@@ -143,7 +143,7 @@ async def test_history_lists_tasks_with_status_filters_and_pages(site: Site, vis
     cursor = page_one.text.split("cursor=")[1].split('"')[0]
     page_two = await visitor.get(f"/tasks?cursor={cursor}")
     assert "First" in text_of(page_two) and "Later 0" in text_of(page_two)
-    assert f'src="/tasks/{first}/result"' in page_two.text  # the thumbnail of a completed task
+    assert f'src="/tasks/{first}/preview"' in page_two.text  # the small preview of a completed task, not the result
     assert "No failed tasks" in text_of(failed_only)
     assert (await visitor.get("/tasks?status=lost")).status_code in (400, 422)
 
@@ -213,7 +213,7 @@ async def test_a_failed_task_says_why_and_that_the_credit_came_back(visitor: Vis
     page = await visitor.get(f"/tasks/{task_id}")
 
     words = text_of(page)
-    assert "This task failed:" in words
+    assert "This task failed." in words
     assert "Its credit was given back to you." in words
     assert "No result: the task failed." in words
     assert "Download" not in words and "Share link" not in words

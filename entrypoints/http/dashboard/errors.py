@@ -12,7 +12,8 @@ from redis.exceptions import RedisError
 
 from domain.errors import DomainError
 from entrypoints.http.dashboard.session import LoginRequired
-from entrypoints.http.dashboard.views import filesize, page, see_other
+from entrypoints.http.dashboard.error_pages import error_page
+from entrypoints.http.dashboard.views import filesize, see_other
 from entrypoints.http.errors import domain_error, http_error, redis_unavailable, undecodable_text, unknown_charset, validation_error
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,7 @@ def _error_page(request: Request[Any, Any, Any], api: Response[dict[str, Any]]) 
         detail = f"An upload may be at most {filesize(limit)} in all. Choose a smaller image."
     title = TITLES.get(status, "Something went wrong")
     retry = {"Retry-After": api.headers["Retry-After"]} if "Retry-After" in api.headers else {}
-    response = page(request, "error.html.j2", status_code=status, title=title, detail=detail, status=status)
-    response.headers.update(retry)
-    return response
+    return error_page(request, status, title, detail, retry)
 
 
 def login_required(request: Request[Any, Any, Any], _: LoginRequired) -> Response[Any]:
@@ -76,7 +75,7 @@ def charset_page(request: Request[Any, Any, Any], exc: LookupError) -> Response[
 def unexpected_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     detail = "An unexpected error happened on our side; it has been logged. Please try again."
-    return page(request, "error.html.j2", status_code=500, title="Something went wrong", status=500, detail=detail)
+    return error_page(request, 500, "Something went wrong", detail)
 
 
 EXCEPTION_PAGES = {

@@ -114,7 +114,7 @@ class DashboardSession:
         connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
         container = connection.app.state.container
         nonce = connection.cookies.get(NONCE_COOKIE) or ""
-        session = Session(*_tokens_of(connection.cookies.get(SESSION_COOKIE, "")), nonce=nonce or new_nonce())
+        session = Session(*tokens_of(connection.cookies.get(SESSION_COOKIE, "")), nonce=nonce or new_nonce())
         session.nonce_changed = not nonce
         scope[_STATE] = session  # type: ignore[literal-required]
         scope["user"] = await self._user(container, session)
@@ -155,7 +155,7 @@ class DashboardSession:
         return container.authenticate()(tokens.access_token)  # type: ignore[no-any-return]
 
 
-def _tokens_of(raw: str) -> tuple[str | None, str | None]:
+def tokens_of(raw: str) -> tuple[str | None, str | None]:
     access, separator, refresh = raw.partition(_SEPARATOR)
     return (access, refresh) if separator and access and refresh else (None, None)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,28 @@ def when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
 
 
+_GAVE_UP = re.compile(r"^gave up after (\d+) attempts")
+_TOO_LONG = re.compile(r"^processing took longer than ([\d.]+) s")
+
+
+def failure(error: str | None) -> str:
+    """Why a task failed, in words a person can act on (the worker's reason is shown beside it)."""
+    text = (error or "").strip()
+    if match := _GAVE_UP.match(text):
+        return (f"Processing stopped {match[1]} times before it could finish, most likely because the image needed "
+                "more memory than a worker has. Try a smaller image or fewer operations.")
+    if match := _TOO_LONG.match(text):
+        return (f"Processing took longer than the {match[1]}-second limit. Try a smaller image, or fewer or lighter "
+                "operations (blur and sharpen on large images are the slowest).")
+    if text == "the uploaded image is missing from storage":
+        return "The uploaded image could no longer be found, so there was nothing to process. Upload it again."
+    if text.startswith("storage kept failing"):
+        return "Our file storage kept failing while processing this image. Please try again in a few minutes."
+    if not text:
+        return "No reason was recorded."
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def describe(op: dict[str, Any]) -> str:
     """One operation in words."""
     name = op.get("op")
@@ -92,12 +115,17 @@ def describe(op: dict[str, Any]) -> str:
 def _environment() -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
     environment.filters.update(
-        money=money, filesize=filesize, when=when, describe=describe, reason=lambda r: REASONS.get(str(r), str(r))
+        money=money, filesize=filesize, when=when, describe=describe, failure=failure, reason=lambda r: REASONS.get(str(r), str(r))
     )
     return environment
 
 
 _ENVIRONMENT = _environment()  # one for every app of the process: templates compile once
+
+
+def render(name: str, **context: Any) -> str:
+    """A template rendered outside a handler's return (error pages stream it)."""
+    return _ENVIRONMENT.get_template(name).render(**context)
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:

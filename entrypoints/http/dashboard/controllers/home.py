@@ -31,6 +31,11 @@ class HomeController(Controller):
         """The upload form, or the way to buy credits when there are none."""
         return await _home(request, viewer, list_tasks, forms.UploadForm(), {})
 
+    @get("/upload", summary="Where a form error left the browser: back to the form")
+    async def upload_page(self) -> Redirect:
+        """A reload or a bookmark of /upload opens the form (the POST's answer is not a page to come back to)."""
+        return see_other("/")
+
     @post("/upload", opt={RATE_LIMIT: SUBMIT}, summary="Submit the upload form")
     async def upload(
         self, request: Request[Any, Any, Any], viewer: User, submit_task: SubmitTask, list_tasks: ListTasks

@@ -13,6 +13,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage, Stream, Template
 
+from application.use_cases.get_preview import GetPreview
 from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
 from application.use_cases.task_files import DeleteTask, GetResult, GetSource, ShareResult
 from domain.errors import TaskNotFound
@@ -35,7 +36,7 @@ TaskIds = Annotated[list[UUID], Parameter(max_items=100, description="Tasks to f
 class TaskPagesController(Controller):
     path = "/tasks"
     dependencies = {
-        **use_cases("list_tasks", "get_task", "get_source", "get_result", "share_result", "delete_task"),
+        **use_cases("list_tasks", "get_task", "get_source", "get_result", "get_preview", "share_result", "delete_task"),
         **USER_ID,
     }
 
@@ -66,6 +67,16 @@ class TaskPagesController(Controller):
         file = await get_result(user_id, task_id)
         extension = {"jpeg": "jpg"}.get(file.info.format.lower(), file.info.format.lower())
         return image_response(file, f"pixelmill-{str(task_id)[:8]}.{extension}" if download else None)
+
+    @get("/{task_id:uuid}/preview", summary="A small preview of the result")
+    async def preview(self, task_id: UUID, user_id: UUID, get_preview: GetPreview) -> Stream:
+        """A WebP whose longest side is 320 px: what lists show instead of the full result."""
+        return image_response(await get_preview(user_id, task_id))
+
+    @get("/{task_id:uuid}/share", summary="Back to the task page")
+    async def share_page(self, task_id: UUID) -> Redirect:
+        """Reloading the answer of the share form shows the task, not an error."""
+        return see_other(f"/tasks/{task_id}")
 
     @post("/{task_id:uuid}/share", status_code=200, summary="Make a share link")
     async def share(

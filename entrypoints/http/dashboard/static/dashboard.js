@@ -19,48 +19,132 @@
     return value.toFixed(1) + " " + units[unit];
   }
 
-  // --- Upload form: preview and size check ------------------------------------------------------------------
-  function setUpImageInput(form) {
+  // --- Upload form: preview (decoded by the browser) and size check -----------------------------------------
+  // Formats every current browser decodes: a file of these types that fails to decode is not a usable image.
+  const DECODABLE = /^image\/(jpeg|png|gif|webp|bmp|avif)$|\.(jpe?g|png|gif|webp|bmp|avif)$/i;
+
+  function showImageError(form, message) {
     const input = $("[data-image-input]", form);
-    if (!input) return;
+    const error = $("[data-image-error]", form);
+    error.textContent = message;
+    error.hidden = !message;
+    input.setCustomValidity(message);
+    input.setAttribute("aria-invalid", message ? "true" : "false");
+    const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== error.id);
+    if (message) described.push(error.id);
+    input.setAttribute("aria-describedby", described.join(" "));
+  }
+
+  function previewImage(form) {
+    const input = $("[data-image-input]", form);
     const preview = $("[data-preview]", form);
     const image = $("[data-preview-image]", form);
     const caption = $("[data-preview-caption]", form);
-    const error = $("[data-image-error]", form);
     const maxBytes = Number(form.dataset.maxBytes || 0);
-    let objectUrl = null;
-
-    function showError(message) {
-      error.textContent = message;
-      error.hidden = !message;
-      input.setCustomValidity(message);
-      input.setAttribute("aria-invalid", message ? "true" : "false");
-      const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== error.id);
-      if (message) described.push(error.id);
-      input.setAttribute("aria-describedby", described.join(" "));
+    if (form.previewUrl) URL.revokeObjectURL(form.previewUrl);
+    form.previewUrl = null;
+    const file = input.files && input.files[0];
+    preview.hidden = true;
+    showImageError(form, "");
+    if (!file) return;
+    if (maxBytes && file.size > maxBytes) {
+      showImageError(form, "This file is " + formatBytes(file.size) + "; an upload may be at most " + formatBytes(maxBytes) + ".");
+      return;
     }
-
-    input.addEventListener("change", () => {
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
-      objectUrl = null;
-      const file = input.files && input.files[0];
-      preview.hidden = true;
-      showError("");
-      if (!file) return;
-      if (maxBytes && file.size > maxBytes) {
-        showError("This file is " + formatBytes(file.size) + "; an upload may be at most " + formatBytes(maxBytes) + ".");
+    form.previewUrl = URL.createObjectURL(file);
+    image.onload = () => {
+      caption.textContent = file.name + " · " + image.naturalWidth + " × " + image.naturalHeight + " px · " + formatBytes(file.size);
+      preview.hidden = false;
+    };
+    image.onerror = () => {
+      if (DECODABLE.test(file.type) || DECODABLE.test(file.name)) {
+        showImageError(form, "“" + file.name + "” is not an image this browser can read: it may be damaged, or not a picture at all. Choose another file.");
         return;
       }
-      objectUrl = URL.createObjectURL(file);
-      image.onload = () => {
-        caption.textContent = file.name + " · " + image.naturalWidth + " × " + image.naturalHeight + " px · " + formatBytes(file.size);
-      };
-      image.onerror = () => {
-        caption.textContent = file.name + " · " + formatBytes(file.size) + " · this browser cannot preview the format";
-      };
-      caption.textContent = file.name + " · " + formatBytes(file.size);
-      image.src = objectUrl;
+      caption.textContent = file.name + " · " + formatBytes(file.size) + " · no preview for this format here; the server reads it";
       preview.hidden = false;
+    };
+    caption.textContent = file.name + " · " + formatBytes(file.size);
+    image.src = form.previewUrl;
+  }
+
+  // --- Upload form: sent with XMLHttpRequest for its progress events; a refused upload keeps the chosen file ---
+  function setUploadState(form, sending, message) {
+    const button = $("button[type=submit]", form);
+    const box = $("[data-upload-progress]", form);
+    if (button) {
+      button.disabled = sending;
+      button.setAttribute("aria-busy", sending ? "true" : "false");
+    }
+    if (box) {
+      box.hidden = !sending && !message;
+      $("[data-upload-status]", box).textContent = message || "";
+    }
+    form.sending = sending;
+  }
+
+  function showServerAnswer(form, html) {
+    // The server answered with the form and its errors (or an error page): show them, keep the file the person chose.
+    const fresh = new DOMParser().parseFromString(html, "text/html");
+    const section = form.closest("[data-upload-card]");
+    const next = $("[data-upload-card]", fresh);
+    if (!section || !next) {
+      const detail = $(".error-card p:not(.error-code)", fresh);
+      setUploadState(form, false, "");
+      showImageError(form, detail ? detail.textContent : "The upload was refused. Please try again.");
+      $("[data-image-input]", form).focus();
+      return;
+    }
+    const input = $("[data-image-input]", form);
+    $("[data-image-input]", next).replaceWith(input);
+    $$("[data-file-forgotten]", next).forEach((hint) => hint.remove());
+    section.replaceWith(document.adoptNode(next));
+    const newForm = $("[data-upload-form]", next);
+    setUpRows(newForm);
+    previewImage(newForm);
+    const alert = $("[data-autofocus]", next);
+    if (alert) alert.focus();
+  }
+
+  function sendUpload(form, event) {
+    if (!window.XMLHttpRequest || !window.FormData) return; // the form posts itself
+    event.preventDefault();
+    if (form.sending) return;
+    const bar = $("[data-upload-bar]", form);
+    setUploadState(form, true, "Uploading…");
+    if (bar) bar.value = 0;
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.setRequestHeader("Accept", "text/html");
+    request.upload.addEventListener("progress", (progress) => {
+      if (bar && progress.lengthComputable) bar.value = Math.round((100 * progress.loaded) / progress.total);
+    });
+    request.upload.addEventListener("load", () => {
+      if (bar) bar.value = 100;
+      setUploadState(form, true, "Uploaded; starting the task…");
+    });
+    request.addEventListener("load", () => {
+      const landed = new URL(request.responseURL || form.action, window.location.href);
+      if (request.status < 400 && landed.pathname !== new URL(form.action, window.location.href).pathname) {
+        window.location.assign(landed.href); // the task's page (or the way to buy credits)
+        return;
+      }
+      showServerAnswer(form, request.responseText);
+    });
+    request.addEventListener("error", () => {
+      setUploadState(form, false, "");
+      showImageError(form, "The upload did not get through (the connection broke, or the file is too large). Your file is still chosen: try again.");
+    });
+    request.send(new FormData(form));
+  }
+
+  function setUpUploadForms() {
+    // Delegated, so a form swapped in after a refused upload works the same.
+    document.addEventListener("change", (event) => {
+      if (event.target.matches("[data-image-input]")) previewImage(event.target.form);
+    });
+    document.addEventListener("submit", (event) => {
+      if (event.target.matches("[data-upload-form]")) sendUpload(event.target, event);
     });
   }
 
@@ -145,8 +229,8 @@
     const placeholder = $("[data-thumb]", row);
     if (!placeholder || placeholder.tagName === "IMG") return;
     const image = document.createElement("img");
-    image.className = "thumb";
-    image.src = "/tasks/" + task.id + "/result";
+    image.className = placeholder.className.replace("thumb-empty", "").trim();
+    image.src = "/tasks/" + task.id + "/preview";
     image.alt = "Result of " + task.title;
     image.setAttribute("data-thumb", "");
     placeholder.replaceWith(image);
@@ -157,12 +241,23 @@
     const response = await fetch(window.location.href, { credentials: "same-origin" });
     if (!response.ok) return;
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const view = $("#task-view");
+    const focused = view && view.contains(document.activeElement) ? document.activeElement : null;
+    const focusKey = focused && (focused.id || focused.getAttribute("href") || focused.textContent.trim());
     ["#task-view", "[data-testid=balance]"].forEach((selector) => {
       const current = $(selector);
       const next = $(selector, fresh);
       if (current && next) current.replaceWith(document.adoptNode(next));
     });
-    setUpPage($("#task-view"));
+    const swapped = $("#task-view");
+    setUpPage(swapped);
+    if (focused) {
+      // Focus stays where it was: on the same control when the new view has it, else on the task's heading.
+      const same = $$("a, button, input, [tabindex]", swapped).find(
+        (element) => (element.id || element.getAttribute("href") || element.textContent.trim()) === focusKey
+      );
+      (same || $("h1", swapped)).focus({ preventScroll: true });
+    }
   }
 
   function follow(container) {
@@ -178,7 +273,7 @@
         : $$("[data-task-id='" + task.id + "']", container);
       rows.forEach((row) => {
         updateTag(row, task.status);
-        if (task.status === "completed" && row.tagName === "TR") showThumbnail(row, task);
+        if (task.status === "completed" && row !== container) showThumbnail(row, task);
       });
       if (TERMINAL.includes(task.status)) {
         pending.delete(task.id);
@@ -220,16 +315,14 @@
   }
 
   function setUpPage(root) {
-    $$("[data-upload-form]", root).forEach((form) => {
-      setUpImageInput(form);
-      setUpRows(form);
-    });
+    $$("[data-upload-form]", root).forEach(setUpRows);
     $$("[data-live-tasks]", root).forEach(follow);
     setUpDialogs(root);
     setUpCopy(root);
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    setUpUploadForms();
     setUpPage(document);
     const alert = $("[data-autofocus]");
     if (alert) alert.focus();
