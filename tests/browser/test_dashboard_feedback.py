@@ -86,3 +86,34 @@ def test_errors_are_pages_with_the_signed_in_header(page: Page, shoot: Shoot, ex
     page.goto("/upload")
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", name="Process an image")).to_be_visible()
+
+
+def test_an_api_key_is_made_shown_once_and_copied(page: Page, shoot: Shoot) -> None:
+    sign_up(page, f"ke-{uuid4().hex[:8]}@example.com", lambda _: None)
+    page.get_by_role("link", name="API keys").click()
+    expect(page.get_by_text("No keys yet.")).to_be_visible()
+    shoot("keys-empty")
+
+    page.get_by_label("Name").fill("nightly job")
+    page.get_by_role("checkbox", name=re.compile("Place orders")).uncheck()
+    page.get_by_role("button", name="Make key").click()
+    secret = page.get_by_role("textbox", name="New API key")
+    expect(secret).to_have_value(re.compile(r"^pxm_"))
+    page.get_by_role("button", name="Copy").click()
+    expect(page.get_by_text("Copied to the clipboard.").or_(page.get_by_text("Selected: press Ctrl+C"))).to_be_visible()
+    shoot("keys-new")
+
+    page.reload()
+    expect(page.get_by_role("textbox", name="New API key")).to_have_count(0)
+    page.get_by_role("button", name="Revoke nightly job").click()
+    expect(page.get_by_role("status").filter(has_text="The API key was revoked")).to_be_visible()
+
+
+def test_dark_mode_follows_the_system_and_keeps_every_page_readable(page: Page, shoot: Shoot) -> None:
+    page.emulate_media(color_scheme="dark")
+    sign_up(page, f"dk-{uuid4().hex[:8]}@example.com", lambda _: None)
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(17, 20, 28)"
+    for path, name in [("/", "home"), ("/tasks", "tasks"), ("/buy", "buy"), ("/ledger", "ledger"), ("/keys", "keys")]:
+        page.goto(path)
+        shoot(f"dark-{name}")  # axe-core checks the contrast of the dark colours too

@@ -11,6 +11,7 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.static_files import create_static_files_router
 
 from entrypoints.http.dashboard.controllers.account import AccountController
+from entrypoints.http.dashboard.controllers.api_keys import ApiKeysPageController
 from entrypoints.http.dashboard.controllers.billing import BuyController
 from entrypoints.http.dashboard.controllers.home import HomeController
 from entrypoints.http.dashboard.controllers.ledger import LedgerController
@@ -40,7 +41,9 @@ def dashboard_routers(settings: Settings) -> list[Router]:
     return [
         Router(route_handlers=[AccountController, MailLinksController], **common),
         Router(
-            route_handlers=[TaskPagesController, TaskEventsController, LedgerController, BuyController],
+            route_handlers=[
+                TaskPagesController, TaskEventsController, LedgerController, BuyController, ApiKeysPageController
+            ],
             guards=[session_required],
             **common,
         ),

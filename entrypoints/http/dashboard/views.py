@@ -35,6 +35,7 @@ REASONS = {
 NOTICES = {
     "welcome": "Welcome to Pixelmill! Your sign-up bonus is in your balance.",
     "deleted": "The task and its images were deleted.",
+    "key-revoked": "The API key was revoked: it no longer works.",
     "paid": "Payment received: the credits are in your balance.",
     "pending": "We are waiting for the payment gateway to confirm your payment.",
     "cancelled": "The payment was cancelled; nothing was charged.",
