@@ -61,3 +61,12 @@ async def test_the_verification_link_opens_a_page_whose_button_verifies() -> Non
 
 async def _first(mails: list, subject: str) -> object:  # type: ignore[type-arg]
     return next((mail for mail in mails if mail.subject == subject), None)
+
+
+async def test_a_token_in_the_link_is_escaped_on_the_page_and_never_sent_on_as_a_referrer() -> None:
+    async with dashboard() as site:
+        page = await site.visitor().get("/reset-password", params={"token": '"><script>alert(1)</script>'})
+
+    assert page.status_code == 200
+    assert "<script>alert(1)" not in page.text
+    assert page.headers["referrer-policy"] in ("no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin")
