@@ -112,10 +112,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def webhook_secret(deployment: Stack) -> str:
     """The sandbox gateway's webhook secret, derived from the deployment's JWT secret as every process derives it."""
-    from entrypoints.payment_gateway import sandbox_secret
-    from entrypoints.settings import Settings
+    from adapters.sandbox.gateway import derive_secret
 
-    return sandbox_secret(Settings(jwt_secret=deployment.env["PIXELMILL_JWT_SECRET"]), "webhook")
+    return derive_secret(deployment.env["PIXELMILL_JWT_SECRET"], "webhook")
 
 
 def place_orders(url: str, users: list[common.User], count: int) -> list[dict[str, Any]]:

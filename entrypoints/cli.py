@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         return _fail(str(exc), 1)
     except SystemExit as exc:
-        if isinstance(exc.code, str):  # load_settings and make_broker stop on a bad setting with its name
+        if isinstance(exc.code, str):  # load_settings stops on a bad setting with its name
             return _fail(exc.code, 2)
         raise
     except KeyboardInterrupt:
@@ -131,10 +131,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from entrypoints.container import build_container
     from entrypoints.http.app import create_app
-    from entrypoints.worker.broker import make_broker
 
-    if not settings.embedded:
-        make_broker(settings)  # an unsupported broker URL stops here, not inside the server's start-up
     app = create_app(build_container(settings))
     config = uvicorn.Config(
         app,
@@ -163,9 +160,6 @@ def _worker(args: argparse.Namespace) -> int:
             code=2,
         )
 
-    from entrypoints.worker.broker import make_broker
-
-    make_broker(settings)  # an unsupported broker URL stops here, with its name, not in every child
     # On SIGTERM each process stops reading, gives running jobs WORKER_DRAIN_SECONDS, then closes. A job cut off
     # (or a worker killed) keeps its message unacknowledged and its lease: another worker takes it over.
     command = [
@@ -260,36 +254,20 @@ async def _require_current_schema(engine: AsyncEngine) -> None:
 
 
 async def _check_schema(settings: Settings) -> None:
-    from adapters.sqlalchemy.engine import create_engine
-
-    engine = create_engine(settings.database_url)
-    try:
-        await _require_current_schema(engine)
-    finally:
-        await engine.dispose()
+    await _with_container(settings)
 
 
 async def _grant_credits(settings: Settings, email: str, amount: int, reason: str) -> LedgerEntry:
-    from entrypoints.container import build_container
+    return await _with_container(settings, lambda c: c.grant_credits()(email, amount, reason))  # type: ignore[no-any-return]
 
-    container = build_container(settings)
-    try:
+
+async def _with_container(settings: Settings, action: Callable[[Any], Awaitable[Any]] | None = None) -> Any:
+    """Check that the database schema is current, then run one use case (if any) against it."""
+    from entrypoints.container import build_container, running
+
+    async with running(build_container(settings)) as container:
         await _require_current_schema(container.engine())
-        return await container.grant_credits()(email, amount, reason)
-    finally:
-        await container.engine().dispose()
-
-
-async def _with_container(settings: Settings, action: Callable[[Any], Awaitable[Any]]) -> Any:
-    """Run one use case against a database whose schema is current."""
-    from entrypoints.container import build_container
-
-    container = build_container(settings)
-    try:
-        await _require_current_schema(container.engine())
-        return await action(container)
-    finally:
-        await container.engine().dispose()
+        return None if action is None else await action(container)
 
 
 def _uuid(raw: str) -> UUID:

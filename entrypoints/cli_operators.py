@@ -68,8 +68,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
 async def _sweep_now(container: Any) -> int:
     """Sweep once; in embedded mode no worker is listening, so this process runs what it sends."""
-    broker = container.broker()
-    broker.state.container = container
+    broker = container.broker()  # its jobs run on this container
     await broker.startup()
     try:
         sent: int = await container.sweep()()

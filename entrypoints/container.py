@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -9,18 +11,26 @@ from pathlib import Path
 from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from adapters.pillow.process_pool import ProcessPixelRunner
+from adapters.mail.outbox import OutboxDirectoryMailer
+from adapters.mail.smtp import SmtpMailer
+from adapters.pillow.process_pool import ProcessPixelRunner, stopping
 from adapters.pillow.processor import PillowImageProcessor
 from application.memory_admission import MemoryAdmission
 from adapters.prometheus.metrics import PrometheusMetrics
+from adapters.razorpay.gateway import RazorpayGateway
+from adapters.ratelimit.memory import MemoryRateLimiter
+from adapters.ratelimit.redis import RedisRateLimiter
+from adapters.redis.client import closing, redis_client
+from adapters.sandbox.gateway import SandboxGateway
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.secrets import HmacSecretMinter
 from adapters.security.tokens import JwtTokenIssuer
-from adapters.sqlalchemy.engine import create_engine
+from adapters.sqlalchemy.engine import create_engine, disposing
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
-from adapters.storage.factory import storage_from_url
+from adapters.storage.factory import local_storage, s3_storage
 from adapters.storage.s3 import S3Options
 from adapters.system import RandomIds, SystemClock
+from adapters.taskiq.brokers import in_process_broker, redis_stream_broker
 from adapters.taskiq.mail_queue import TaskiqMailQueue
 from adapters.taskiq.queue import DELIVER_WEBHOOK, TaskiqTaskQueue
 from adapters.webhooks.guard import AddressGuard
@@ -74,10 +84,8 @@ from application.use_cases.get_preview import GetPreview
 from application.use_cases.presets import CreatePreset, DeletePreset, GetPreset, ListPresets
 from application.use_cases.task_files import DeleteTask, GetResult, GetSource, OpenSharedResult, ShareResult
 from domain.memory_budget import pixel_memory
-from entrypoints.mailer import make_mailer
-from entrypoints.payment_gateway import make_payment_gateway
+from entrypoints.jobs import register_jobs
 from entrypoints.settings import Settings
-from entrypoints.worker.broker import make_broker
 
 
 def _seconds(value: int) -> timedelta:
@@ -114,7 +122,23 @@ def _allow_http(settings: Settings) -> bool:
     return settings.env == "development"
 
 
+def _embedded_jobs(settings: providers.Provider[Settings]) -> providers.Provider[int]:
+    # The in-process broker runs processing, sweeps and reconciliations side by side.
+    return providers.Callable(lambda concurrency: concurrency * 4, settings.provided.worker_concurrency)
+
+
+def _rate_limit_prefix(queue_name: str) -> str:
+    return f"{queue_name}:rl"
+
+
+def _outbox(var_dir: str) -> Path:
+    return Path(var_dir) / "outbox"
+
+
 class Container(containers.DeclarativeContainer):
+    """Every port bound to its adapter by the settings; tests override a provider (uow, storage, queue, clock ...)."""
+
+    __self__ = providers.Self()
     settings = providers.Dependency(instance_of=Settings)
 
     clock = providers.Singleton(SystemClock)
@@ -124,6 +148,18 @@ class Container(containers.DeclarativeContainer):
     engine = providers.Singleton(create_engine, settings.provided.database_url)
     session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
     uow = providers.Factory(SqlUnitOfWork, session_factory)
+    # Redis beside the broker (the rate-limit counters); none in the embedded mode.
+    redis = providers.Selector(
+        settings.provided.broker_kind,
+        memory=providers.Object(None),
+        redis=providers.Singleton(redis_client, settings.provided.broker_url),
+    )
+    # Shared by every API process through Redis when there is one; keys under the queue name, like every key.
+    rate_limiter = providers.Selector(
+        settings.provided.broker_kind,
+        memory=providers.Singleton(MemoryRateLimiter),
+        redis=providers.Singleton(RedisRateLimiter, redis, prefix=providers.Callable(_rate_limit_prefix, settings.provided.queue_name)),
+    )
 
     s3_options = providers.Factory(
         S3Options,
@@ -132,16 +168,37 @@ class Container(containers.DeclarativeContainer):
         access_key_id=settings.provided.s3_access_key_id,
         secret_access_key=settings.provided.s3_secret_access_key,
     )
-    storage = providers.Singleton(
-        storage_from_url, settings.provided.storage_url, providers.Callable(Path.cwd), s3_options
+    storage = providers.Selector(
+        settings.provided.storage_kind,
+        file=providers.Singleton(local_storage, settings.provided.storage_url, providers.Callable(Path.cwd)),
+        s3=providers.Singleton(s3_storage, settings.provided.storage_url, s3_options),
     )
     processor = providers.Singleton(PillowImageProcessor, settings.provided.max_image_pixels)
     make_processor = providers.Callable(partial, PillowImageProcessor, settings.provided.max_image_pixels)
     pixels = providers.Singleton(ProcessPixelRunner, make_processor, settings.provided.pixel_processes)
     image_memory = providers.Callable(pixel_memory, settings.provided.worker_memory_mb, settings.provided.pixel_processes)
     memory_admission = providers.Singleton(MemoryAdmission, image_memory)
-    broker = providers.Singleton(make_broker, settings)
+    # The jobs are registered with this container, so they see its overrides.
+    broker = providers.Singleton(
+        register_jobs,
+        providers.Selector(
+            settings.provided.broker_kind,
+            memory=providers.Factory(in_process_broker, max_async_tasks=_embedded_jobs(settings)),
+            redis=providers.Factory(
+                redis_stream_broker,
+                settings.provided.broker_url,
+                queue_name=settings.provided.queue_name,
+                redelivery_seconds=settings.provided.queue_redelivery_seconds,
+                concurrency=settings.provided.worker_concurrency,
+            ),
+        ),
+        __self__,
+    )
     queue = providers.Singleton(TaskiqTaskQueue, broker)
+    # Closed in one place, `close_resources`; resources nothing depends on, so no provider turns async.
+    engine_lifetime = providers.Resource(disposing, engine)
+    redis_lifetime = providers.Resource(closing, redis)
+    pixels_lifetime = providers.Resource(stopping, pixels)
 
     hasher = providers.Singleton(
         Argon2PasswordHasher,
@@ -168,7 +225,15 @@ class Container(containers.DeclarativeContainer):
     list_presets = providers.Factory(ListPresets, uow.provider)
     get_preset = providers.Factory(GetPreset, uow.provider)
     delete_preset = providers.Factory(DeletePreset, uow.provider)
-    mailer = providers.Singleton(make_mailer, settings)
+    mailer = providers.Selector(
+        settings.provided.mailer_kind,
+        smtp=providers.Singleton(
+            SmtpMailer, settings.provided.smtp_url, settings.provided.mail_from, settings.provided.smtp_timeout_seconds
+        ),
+        outbox=providers.Singleton(
+            OutboxDirectoryMailer, providers.Callable(_outbox, settings.provided.var_dir), settings.provided.mail_from
+        ),
+    )
     mail_queue = providers.Singleton(TaskiqMailQueue, broker)
     account_links = providers.Singleton(
         AccountLinks,
@@ -315,7 +380,19 @@ class Container(containers.DeclarativeContainer):
     open_shared_result = providers.Factory(OpenSharedResult, uow.provider, storage, tokens, clock)
     delete_task = providers.Factory(DeleteTask, uow.provider, storage)
 
-    payment_gateway = providers.Singleton(make_payment_gateway, settings)
+    payment_gateway = providers.Selector(
+        settings.provided.payment_gateway,
+        razorpay=providers.Singleton(
+            RazorpayGateway,
+            settings.provided.razorpay_key_id,
+            settings.provided.razorpay_key_secret,
+            settings.provided.webhook_secrets,
+            settings.provided.razorpay_base_url,
+            settings.provided.razorpay_timeout_seconds,
+        ),
+        # The sandbox's secrets derive from the JWT secret, so every process of a deployment signs alike.
+        sandbox=providers.Singleton(SandboxGateway.keyed_by, settings.provided.jwt_secret),
+    )
     list_plans = providers.Factory(ListPlans, uow.provider)
     add_plan = providers.Factory(AddPlan, uow.provider, clock, ids)
     disable_plan = providers.Factory(DisablePlan, uow.provider)
@@ -355,4 +432,29 @@ class Container(containers.DeclarativeContainer):
 
 
 def build_container(settings: Settings) -> Container:
+    """The one place where ports meet adapters: every process and every test starts here."""
     return Container(settings=settings)
+
+
+@asynccontextmanager
+async def running(container: Container) -> AsyncIterator[Container]:
+    """The container's resources opened, then closed however the block ends."""
+    await open_resources(container)
+    try:
+        yield container
+    finally:
+        await close_resources(container)
+
+
+async def open_resources(container: Container) -> None:
+    await _awaited(container.init_resources())
+
+
+async def close_resources(container: Container) -> None:
+    """The one place that closes what a process opened: the engine's pool, the Redis client, the pixel processes."""
+    await _awaited(container.shutdown_resources())
+
+
+async def _awaited(result: object) -> None:
+    if result is not None:
+        await result  # type: ignore[misc]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import make_url
 
 from adapters.razorpay.gateway import RazorpayGateway
-from entrypoints.container import Container, build_container
+from entrypoints.container import Container, build_container, running
 from entrypoints.settings import Settings, production_problems
 
 CHECK_SECONDS = 5.0  # each check; a dependency slower than this is as good as down for the service
@@ -33,11 +33,9 @@ async def diagnose(settings: Settings) -> list[Finding]:
         ("storage", _storage),
         ("gateway", _gateway),
     ]
-    try:
+    async with running(container):
         for name, check in checks:
             findings.append(await _run(name, check, container))
-    finally:
-        await container.engine().dispose()
     return findings
 
 

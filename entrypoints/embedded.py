@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from typing import TYPE_CHECKING
 
-from entrypoints.container import Container
-from entrypoints.worker.tasks import RETENTION_INTERVAL_SECONDS
+from entrypoints.container import Container, running
+from entrypoints.jobs import RETENTION_INTERVAL_SECONDS
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -24,9 +24,8 @@ Lifespan = Callable[["Litestar"], AbstractAsyncContextManager[None]]
 
 def lifespans(container: Container) -> list[Lifespan]:
     """The lifespan managers an API process needs, whichever mode the settings choose."""
-    if container.settings().embedded:
-        return [lambda _app: embedded_worker(container)]
-    return [lambda _app: broker_client(container)]
+    mode = embedded_worker if container.settings().embedded else broker_client
+    return [lambda _app: running(container), lambda _app: mode(container)]
 
 
 @asynccontextmanager
@@ -34,7 +33,6 @@ async def embedded_worker(container: Container) -> AsyncIterator[None]:
     """The in-memory broker runs the jobs in this process, and the sweeper runs beside them."""
     settings = container.settings()
     broker = container.broker()
-    broker.state.container = container  # the jobs find it as context.state.container
     await broker.startup()
     sweeper = asyncio.create_task(sweep_forever(container, settings.sweep_interval_seconds), name="pixelmill-sweeper")
     reconciler = asyncio.create_task(
@@ -56,8 +54,6 @@ async def embedded_worker(container: Container) -> AsyncIterator[None]:
         except TimeoutError:
             log.warning("tasks still running after %ss are left to the sweeper of the next start", DRAIN_SECONDS)
         await broker.shutdown()
-        await container.pixels().close()
-        await container.engine().dispose()
 
 
 @asynccontextmanager
@@ -69,7 +65,6 @@ async def broker_client(container: Container) -> AsyncIterator[None]:
         yield
     finally:
         await broker.shutdown()
-        await container.engine().dispose()
 
 
 async def sweep_forever(container: Container, interval: float) -> None:

@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from adapters.mail.smtp import SmtpServer
+from adapters.storage.factory import storage_scheme
+
 log = logging.getLogger(__name__)
 
 PREFIX = "PIXELMILL_"
@@ -93,6 +96,34 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     password_reset_token_seconds: int = 1800
     email_token_seconds: int = 24 * 3600
     result_retention_days: int = 0  # 0: images are kept until their task is deleted
+
+    def __post_init__(self) -> None:
+        # An unsupported URL stops the process when the settings are read, by name, not deep in a start-up.
+        if self.broker_kind not in ("memory", "redis"):
+            raise ValueError(f"unsupported PIXELMILL_BROKER_URL {self.broker_url!r}; use memory:// or redis://")
+        try:
+            storage_scheme(self.storage_url)
+        except ValueError as exc:
+            raise ValueError(f"PIXELMILL_STORAGE_URL: {exc}") from None
+        if self.smtp_url:
+            SmtpServer.from_url(self.smtp_url)  # its ValueError names PIXELMILL_SMTP_URL
+
+    @property
+    def broker_kind(self) -> str:
+        """`memory` (in-process, embedded) or `redis`: the container's choice of broker."""
+        if self.broker_url.startswith(("redis://", "rediss://")):
+            return "redis"
+        return self.broker_url.partition("://")[0]
+
+    @property
+    def storage_kind(self) -> str:
+        """`file` or `s3`: the container's choice of blob storage."""
+        return storage_scheme(self.storage_url)
+
+    @property
+    def mailer_kind(self) -> str:
+        """`smtp` when PIXELMILL_SMTP_URL is set, else `outbox` (files under var/outbox): the container's choice."""
+        return "smtp" if self.smtp_url else "outbox"
 
     @property
     def embedded(self) -> bool:

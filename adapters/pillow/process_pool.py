@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import signal
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessExpired, ProcessPool
@@ -68,6 +68,12 @@ class ProcessPixelRunner:
             context.set_forkserver_preload(_PRELOAD)
             self._pool = ProcessPool(max_workers=self.processes, context=context)
         return self._pool
+
+
+async def stopping(runner: ProcessPixelRunner) -> AsyncIterator[ProcessPixelRunner]:
+    """A resource's lifetime: the pool starts on first use, and its processes are stopped at the end."""
+    yield runner
+    await runner.close()
 
 
 def _death(exitcode: int | None) -> str:

@@ -9,6 +9,9 @@ process only, for reconciliation.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
+import logging
 import secrets
 import time
 from collections import defaultdict
@@ -19,6 +22,8 @@ from adapters.razorpay import signatures
 from adapters.razorpay.events import event_body, parse_event
 from application.ports.payment_gateway import Checkout, GatewayEvent, GatewayOrder, GatewayPayment, GatewayRefund
 from domain.errors import GatewayFailed
+
+log = logging.getLogger(__name__)
 
 CHECKOUT_PATH = "/sandbox/checkout"
 ACCOUNT_ID = "acc_sandbox"
@@ -40,6 +45,11 @@ class SandboxGateway:
         self.webhook_secret = webhook_secret
         self.payments: dict[str, list[GatewayPayment]] = defaultdict(list)
         self.refunds: dict[str, list[GatewayRefund]] = defaultdict(list)  # by payment id
+
+    @classmethod
+    def keyed_by(cls, master_secret: str) -> SandboxGateway:
+        """Both secrets derived from one (the JWT secret), so every process of a deployment signs alike."""
+        return cls(derive_secret(master_secret, "key"), derive_secret(master_secret, "webhook"))
 
     async def create_order(self, order_id: UUID, amount: int, currency: str, description: str) -> GatewayOrder:
         gateway_order_id = f"order_sbx_{secrets.token_hex(8)}"
@@ -151,3 +161,12 @@ class SandboxGateway:
 
     def signed(self, body: bytes) -> SignedWebhook:
         return SignedWebhook(body, signatures.sign(self.webhook_secret, body), f"evt_sbx_{secrets.token_hex(8)}")
+
+
+def derive_secret(master_secret: str, purpose: str) -> str:
+    """One secret per purpose; without a master secret, a random one of this process only."""
+    if not master_secret:
+        log.warning("no JWT secret: the sandbox gateway signs with a key of this process only")
+        return secrets.token_hex(32)
+    label = f"pixelmill sandbox {purpose} secret".encode()
+    return hmac.new(master_secret.encode(), label, hashlib.sha256).hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -39,3 +40,9 @@ def _serialise_sqlite_writers(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def disposing(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """A resource's lifetime: the engine connects lazily, and its pool is closed at the end."""
+    yield engine
+    await engine.dispose()

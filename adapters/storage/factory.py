@@ -1,4 +1,5 @@
-"""The blob storage a STORAGE_URL names."""
+"""Blob storages built from a STORAGE_URL: `file://var/blobs` (relative to a base directory), `file:///abs/path`
+or `s3://bucket/prefix`. Which one serves is the container's choice, by `storage_scheme`."""
 
 from __future__ import annotations
 
@@ -7,28 +8,34 @@ from urllib.parse import unquote
 
 from adapters.storage.local import LocalBlobStorage
 from adapters.storage.s3 import S3BlobStorage, S3Options
-from application.ports.blob_storage import BlobStorage
+
+SCHEMES = ("file", "s3")
 
 
-def storage_from_url(url: str, base_dir: Path, s3: S3Options | None = None) -> BlobStorage:
-    """`file://var/blobs` (relative to base_dir), `file:///abs/path` or `s3://bucket/prefix`; raises ValueError otherwise."""
-    scheme, separator, location = url.partition("://")
+def storage_scheme(url: str) -> str:
+    """`file` or `s3`; raises ValueError for a URL with no scheme or another one."""
+    scheme, separator, _ = url.partition("://")
     if not separator:
         raise ValueError(f"storage URL {url!r} has no scheme; use file://path or s3://bucket")
-    if scheme == "file":
-        root = _local_root(location, base_dir)
-        root.mkdir(parents=True, exist_ok=True)  # a fresh install is ready before its first upload
-        return LocalBlobStorage(root)
-    if scheme == "s3":
-        bucket, _, prefix = location.partition("/")
-        if not bucket:
-            raise ValueError("an s3:// storage URL needs a bucket, such as s3://pixelmill/blobs")
-        return S3BlobStorage.connect(bucket, unquote(prefix).strip("/"), s3 or S3Options())
-    raise ValueError(f"unsupported storage URL scheme {scheme!r}; use file:// or s3://")
+    if scheme not in SCHEMES:
+        raise ValueError(f"unsupported storage URL scheme {scheme!r}; use file:// or s3://")
+    return scheme
 
 
-def _local_root(location: str, base_dir: Path) -> Path:
+def local_storage(url: str, base_dir: Path) -> LocalBlobStorage:
+    """A directory; a relative one lives under base_dir. Raises ValueError without a directory."""
+    location = url.partition("://")[2]
     if not location:
         raise ValueError("a file:// storage URL needs a directory, such as file://var/blobs")
     path = Path(unquote(location))
-    return path if path.is_absolute() else base_dir / path
+    root = path if path.is_absolute() else base_dir / path
+    root.mkdir(parents=True, exist_ok=True)  # a fresh install is ready before its first upload
+    return LocalBlobStorage(root)
+
+
+def s3_storage(url: str, options: S3Options) -> S3BlobStorage:
+    """A bucket and an optional key prefix. Raises ValueError without a bucket."""
+    bucket, _, prefix = url.partition("://")[2].partition("/")
+    if not bucket:
+        raise ValueError("an s3:// storage URL needs a bucket, such as s3://pixelmill/blobs")
+    return S3BlobStorage.connect(bucket, unquote(prefix).strip("/"), options)

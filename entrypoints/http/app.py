@@ -29,7 +29,7 @@ from entrypoints.http.dashboard.router import dashboard_routers
 from entrypoints.http.dashboard.views import template_config
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.metrics import MetricsController, prometheus_config
-from entrypoints.http.rate_limits import LIMITER, close_rate_limiter, rate_limit_middleware, rate_limiter
+from entrypoints.http.rate_limits import LIMITER, rate_limit_middleware
 from entrypoints.http.request_context import request_context
 from entrypoints.http.security_headers import security_headers
 from entrypoints.settings import Settings
@@ -77,13 +77,12 @@ def create_app(container: Container) -> Litestar:
             api, uploads, admin, HealthController, MetricsController, *dashboard_routers(settings), *sandbox_routes(settings)
         ],
         template_config=template_config(),
-        state=State({"container": container, LIMITER: rate_limiter(settings)}),
+        state=State({"container": container, LIMITER: container.rate_limiter()}),
         # An unknown address, or a method a route lacks, is a page for a browser on a dashboard path.
         exception_handlers={  # type: ignore[arg-type]
             **EXCEPTION_HANDLERS, NotFoundException: routing_error, MethodNotAllowedException: routing_error
         },
         lifespan=lifespans(container),
-        on_shutdown=[close_rate_limiter],
         middleware=[request_context, prometheus_config.middleware],
         before_send=[security_headers],  # outside the exception handlers, so error answers get the headers too
         cors_config=CORSConfig(allow_origins=origins, allow_credentials=False) if origins else None,

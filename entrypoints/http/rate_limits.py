@@ -2,7 +2,8 @@
 
 Handlers opt in with `opt={RATE_LIMIT: AUTH}` or `opt={RATE_LIMIT: SUBMIT}`. Each request that a limit applies to
 costs one call to the app's limiter (one Redis round trip with every limit of its kind checked and counted
-together, no lock), kept on `app.state` so that every router of the app shares the same counters.
+together, no lock), kept on `app.state` so that every router of the app shares the same counters. The container
+chooses the limiter (in memory, or on its Redis client, which it closes).
 """
 
 from __future__ import annotations
@@ -10,14 +11,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Request
 from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.rate_limit import get_remote_address
 from litestar.types import ASGIApp, Receive, Scope, Send
-from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
 
 from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.ratelimit.redis import RedisRateLimiter
@@ -33,18 +31,6 @@ RESET_EMAIL_STORE = "reset-email"
 RESET_EMAIL_WINDOW_SECONDS = 3600
 
 RateLimiter = MemoryRateLimiter | RedisRateLimiter
-
-
-def rate_limiter(settings: Settings) -> RateLimiter:
-    """Shared through Redis when there is one (many API processes), in memory otherwise."""
-    if not settings.broker_url.startswith(("redis://", "rediss://")):
-        return MemoryRateLimiter()
-    # A pooled connection that a restarted Redis closed is retried at once rather than failing a request; a Redis
-    # that is away fails fast (503). Keys live under the queue name, like every key of this deployment.
-    client = Redis.from_url(
-        settings.broker_url, retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2), socket_connect_timeout=3
-    )
-    return RedisRateLimiter(client, prefix=f"{settings.queue_name}:rl")
 
 
 def _limits(settings: Settings) -> dict[str, tuple[Limit, ...]]:
@@ -96,8 +82,3 @@ async def limit_per_key(request: Request[Any, Any, Any], name: str, key: str, li
     limiter: RateLimiter = request.app.state[LIMITER]
     if wait := await limiter.hit(hashed, (Limit(name, limit, window),)):
         _raise_429(wait)
-
-
-async def close_rate_limiter(app: Litestar) -> None:
-    """On shutdown: the limiter's Redis connections are released."""
-    await app.state[LIMITER].close()

@@ -1,33 +1,30 @@
-"""The broker `taskiq worker entrypoints.worker.main:broker` runs: it builds the container at worker start-up."""
+"""The broker `taskiq worker entrypoints.worker.main:broker` runs: each worker process builds its container here."""
 
 from __future__ import annotations
 
 import asyncio
 from contextlib import suppress
 
-from dependency_injector import providers
 from taskiq import TaskiqEvents, TaskiqState
 
 from adapters.taskiq.stream_broker import ReliableStreamBroker
-from entrypoints.container import build_container
+from entrypoints.container import build_container, close_resources, open_resources
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import load_settings, with_jwt_secret
-from entrypoints.worker.broker import make_broker
 from entrypoints.worker.metrics_server import count_queue_forever, serve_metrics
 from entrypoints.worker.schedule import run_on_schedule
-from entrypoints.worker.tasks import DISPATCH_WEBHOOKS, RECONCILE, RETENTION, RETENTION_INTERVAL_SECONDS, SWEEP
+from entrypoints.jobs import DISPATCH_WEBHOOKS, RECONCILE, RETENTION, RETENTION_INTERVAL_SECONDS, SWEEP
 
-settings = load_settings()
-broker = make_broker(settings)
+settings = with_jwt_secret(load_settings())
+container = build_container(settings)
+# One broker per process: its jobs call this container, and what the sweeper re-enqueues goes out through it.
+broker = container.broker()
 
 
 @broker.on_event(TaskiqEvents.WORKER_STARTUP)
 async def start_container(state: TaskiqState) -> None:
     configure_logging(settings.log_level)  # after taskiq's own logging set-up in this worker process
-    container = build_container(with_jwt_secret(settings))
-    # One broker per process: what the sweeper re-enqueues goes out through this one.
-    container.broker.override(providers.Object(broker))
-    state.container = container
+    await open_resources(container)
     if isinstance(broker, ReliableStreamBroker):
         intervals = {
             SWEEP: settings.sweep_interval_seconds,
@@ -52,7 +49,4 @@ async def stop_container(state: TaskiqState) -> None:
     served = getattr(state, "metrics_server", None)
     if served is not None:
         served[0].shutdown()
-    container = getattr(state, "container", None)
-    if container is not None:
-        await container.pixels().close()
-        await container.engine().dispose()
+    await close_resources(container)

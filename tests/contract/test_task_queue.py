@@ -24,7 +24,7 @@ from adapters.taskiq.queue import TaskiqTaskQueue
 from application.ports.task_queue import TaskQueue
 from domain.errors import DependencyUnavailable
 from entrypoints.settings import load_settings
-from entrypoints.worker.broker import redis_stream_broker
+from entrypoints.container import build_container
 from tests.support.stack import REDIS_URL, forget_queue
 
 RECEIVE_SECONDS = 10  # for what takes milliseconds on the loopback
@@ -57,7 +57,7 @@ async def under_test(request: pytest.FixtureRequest) -> AsyncIterator[QueueUnder
     name = f"pixelmill-test-{uuid4().hex}"
 
     def broker(url: str):  # type: ignore[no-untyped-def]
-        return redis_stream_broker(load_settings({"PIXELMILL_BROKER_URL": url, "PIXELMILL_QUEUE_NAME": name}))
+        return build_container(load_settings({"PIXELMILL_BROKER_URL": url, "PIXELMILL_QUEUE_NAME": name})).broker()
 
     sender, worker = broker(REDIS_URL), broker(REDIS_URL)
     await worker.startup()

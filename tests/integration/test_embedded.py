@@ -10,7 +10,7 @@ from uuid import uuid4
 import pytest
 from dependency_injector import providers
 
-from entrypoints.container import Container, build_container
+from entrypoints.container import Container, build_container, running
 from entrypoints.embedded import broker_client, embedded_worker, lifespans, sweep_forever
 from entrypoints.settings import load_settings
 
@@ -43,14 +43,13 @@ def container(tmp_path: Path) -> Container:
     return build_container(load_settings({"PIXELMILL_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"}))
 
 
-async def test_jobs_find_the_container_and_run_in_process(container: Container) -> None:
+async def test_jobs_run_in_process_on_their_container_with_its_overrides(container: Container) -> None:
     processed = Recorder()
     container.process_task.override(providers.Object(processed))
     container.sweep.override(providers.Object(Recorder()))
     task_id = uuid4()
 
     async with embedded_worker(container):
-        assert container.broker().state.container is container
         await container.queue().enqueue(task_id)
 
     assert processed.calls == [(task_id,)]  # leaving waits for running jobs
@@ -92,6 +91,7 @@ async def test_a_failing_sweep_is_logged_and_tried_again(
 def test_the_app_gets_the_lifespan_of_its_mode(tmp_path: Path, broker_url: str, expected: object) -> None:
     settings = load_settings({"PIXELMILL_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db", "PIXELMILL_BROKER_URL": broker_url})
 
-    (lifespan,) = lifespans(build_container(settings))
+    resources, mode = lifespans(build_container(settings))
 
-    assert lifespan(None).func is expected.__wrapped__  # type: ignore[arg-type, attr-defined]
+    assert resources(None).func is running.__wrapped__  # type: ignore[arg-type, attr-defined]
+    assert mode(None).func is expected.__wrapped__  # type: ignore[arg-type, attr-defined]

@@ -13,7 +13,7 @@ from application.use_cases.billing.reconcile_orders import Reconciled
 from entrypoints.container import Container, build_container
 from entrypoints.embedded import embedded_worker, reconcile_forever
 from entrypoints.settings import load_settings
-from entrypoints.worker.tasks import RECONCILE
+from entrypoints.jobs import RECONCILE
 from tests.e2e.polling import eventually
 
 

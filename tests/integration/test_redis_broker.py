@@ -20,10 +20,10 @@ from taskiq.kicker import AsyncKicker
 from adapters.taskiq.queue import TaskiqTaskQueue
 from adapters.taskiq.stream_broker import ReliableStreamBroker
 from domain.errors import DependencyUnavailable
+from entrypoints.container import build_container
+from entrypoints.jobs import SWEEP
 from entrypoints.settings import Settings, load_settings
-from entrypoints.worker.broker import make_broker, redis_stream_broker
 from entrypoints.worker.schedule import run_on_schedule
-from entrypoints.worker.tasks import SWEEP
 from tests.e2e.polling import eventually
 from tests.support.stack import REDIS_URL, forget_queue
 from tests.support.tcp_proxy import TcpProxy
@@ -45,6 +45,13 @@ def settings_for(queue_name: str, broker_url: str = REDIS_URL, **values: str) ->
         {"PIXELMILL_BROKER_URL": broker_url, "PIXELMILL_QUEUE_NAME": queue_name}
         | {f"PIXELMILL_{name.upper()}": value for name, value in values.items()}
     )
+
+
+def redis_stream_broker(settings: Settings) -> ReliableStreamBroker:
+    """The broker a process of this deployment gets, each call a new process's."""
+    broker = build_container(settings).broker()
+    assert isinstance(broker, ReliableStreamBroker)
+    return broker
 
 
 @asynccontextmanager
@@ -72,7 +79,7 @@ async def receive(messages: AsyncIterator[AckableMessage], timeout: float = 10) 
 
 def test_a_redis_url_gets_the_stream_broker_on_the_configured_queue(queue_name: str) -> None:
     settings = settings_for(queue_name, queue_redelivery_seconds="90")
-    broker = make_broker(settings)
+    broker = build_container(settings).broker()
 
     assert isinstance(broker, ReliableStreamBroker)
     assert broker.queue_name == queue_name
@@ -156,7 +163,7 @@ async def test_listening_rides_out_a_lost_connection(queue_name: str) -> None:
 
 
 async def test_enqueue_with_redis_away_is_dependency_unavailable(queue_name: str, unused_tcp_port: int) -> None:
-    broker = make_broker(settings_for(queue_name, broker_url=f"redis://127.0.0.1:{unused_tcp_port}/0"))
+    broker = redis_stream_broker(settings_for(queue_name, broker_url=f"redis://127.0.0.1:{unused_tcp_port}/0"))
     queue = TaskiqTaskQueue(broker)
 
     with pytest.raises(DependencyUnavailable):

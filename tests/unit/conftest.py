@@ -15,33 +15,23 @@ from uuid import UUID
 import pytest
 from PIL import Image
 
+from dependency_injector import providers
+
 from adapters.memory.clock import FixedClock, SequentialIds
 from adapters.memory.metrics import MemoryMetrics
 from adapters.memory.pixels import ThreadPixelRunner
 from adapters.memory.queue import MemoryTaskQueue
 from adapters.memory.storage import MemoryBlobStorage
 from adapters.memory.unit_of_work import MemoryDatabase, MemoryUnitOfWork
-from adapters.pillow.processor import PillowImageProcessor
-from adapters.security.passwords import Argon2PasswordHasher
-from adapters.security.tokens import JwtTokenIssuer
-from application.ports.image_processor import ImageProcessor
-from application.use_cases.account import GetBalance, GetMe, ListLedger
-from application.use_cases.authenticate import Authenticate
-from application.use_cases.get_preview import GetPreview
-from application.use_cases.presets import CreatePreset, DeletePreset, GetPreset, ListPresets
-from application.use_cases.log_in import LogIn, LogInCommand
-from application.use_cases.log_out import LogOut
-from application.use_cases.process_task import ProcessTask
-from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
-from application.use_cases.refresh_session import RefreshSession
-from application.use_cases.session_tokens import SessionTokens, Tokens
-from application.use_cases.sign_up import SignUp, SignUpCommand
-from application.use_cases.submit_task import SubmitTask, SubmitTaskCommand
-from application.use_cases.sweep import Sweep
-from application.use_cases.task_files import DeleteTask, GetResult, GetSource, OpenSharedResult, ShareResult
+from application.use_cases.log_in import LogInCommand
+from application.use_cases.session_tokens import Tokens
+from application.use_cases.sign_up import SignUpCommand
+from application.use_cases.submit_task import SubmitTaskCommand
 from domain.credits import LedgerEntry, reconciles
 from domain.tasks import Task
 from domain.users import User
+from entrypoints.container import Container, build_container
+from entrypoints.settings import Settings
 
 SECRET = "unit-test-secret-of-at-least-32-characters"
 PASSWORD = "correct horse battery"
@@ -56,6 +46,24 @@ SHARE_TTL = timedelta(days=7)
 MAX_ATTEMPTS = 3
 TIMEOUT_SECONDS = 120
 HANG_SECONDS = 30
+# The embedded configuration with these values; the fakes replace every adapter that does I/O.
+SETTINGS = Settings(
+    jwt_secret=SECRET,
+    database_url="sqlite+aiosqlite:///:memory:",  # never opened: the unit of work is the fake
+    signup_credits=SIGNUP_CREDITS,
+    task_cost=TASK_COST,
+    max_image_pixels=MAX_PIXELS,
+    task_lease_seconds=int(LEASE.total_seconds()),
+    sweep_queued_after_seconds=int(QUEUED_AFTER.total_seconds()),
+    access_token_seconds=int(ACCESS_TTL.total_seconds()),
+    refresh_token_seconds=int(REFRESH_TTL.total_seconds()),
+    share_link_seconds=int(SHARE_TTL.total_seconds()),
+    task_max_attempts=MAX_ATTEMPTS,
+    task_timeout_seconds=TIMEOUT_SECONDS,
+    argon2_time_cost=1,
+    argon2_memory_cost=1024,
+    argon2_parallelism=1,
+)
 
 
 def image_bytes(fmt: str = "JPEG", width: int = 32, height: int = 24, color: Any = (200, 30, 30)) -> bytes:
@@ -139,64 +147,36 @@ class NonReentrantUnitOfWork(MemoryUnitOfWork):
 
 @dataclass
 class Bootstrap:
-    """The whole application on fakes (cosmicpython's bootstrap), plus helpers that speak its language."""
+    """The application's own container with fakes for what does I/O (cosmicpython's bootstrap), plus helpers."""
 
     database: MemoryDatabase = field(default_factory=MemoryDatabase)
     storage: MemoryBlobStorage = field(default_factory=MemoryBlobStorage)
     queue: MemoryTaskQueue = field(default_factory=MemoryTaskQueue)
-    processor: ImageProcessor = field(default_factory=lambda: PillowImageProcessor(MAX_PIXELS))
     clock: FixedClock = field(default_factory=FixedClock)
     ids: SequentialIds = field(default_factory=SequentialIds)
     metrics: MemoryMetrics = field(default_factory=MemoryMetrics)
-    tokens: JwtTokenIssuer = field(default_factory=lambda: JwtTokenIssuer(SECRET))
-    hasher: Argon2PasswordHasher = field(
-        default_factory=lambda: Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
     def __post_init__(self) -> None:
-        uow = self.uow
-        self.session_tokens = SessionTokens(self.tokens, self.ids, ACCESS_TTL, REFRESH_TTL)
-        self.sign_up = SignUp(uow, self.hasher, self.clock, self.ids, SIGNUP_CREDITS)
-        self.log_in = LogIn(uow, self.hasher, self.session_tokens, self.clock, self.ids)
-        self.refresh = RefreshSession(uow, self.tokens, self.session_tokens, self.clock)
-        self.log_out = LogOut(uow, self.clock)
-        self.authenticate = Authenticate(self.tokens, self.clock)
-        self.get_me = GetMe(uow)
-        self.get_balance = GetBalance(uow)
-        self.list_ledger = ListLedger(uow)
-        self.submit_task = SubmitTask(
-            uow, self.storage, self.queue, self.processor, self.clock, self.ids, self.metrics, TASK_COST,
-            max_pixels=MAX_PIXELS,
-        )
-        self.pixels = ThreadPixelRunner(lambda: self.processor)
-        self.process_task = ProcessTask(
-            uow,
-            self.storage,
-            self.pixels,
-            self.clock,
-            self.ids,
-            self.metrics,
-            TASK_COST,
-            LEASE,
-            timeout_seconds=TIMEOUT_SECONDS,
-            max_attempts=MAX_ATTEMPTS,
-            backoff_seconds=0,
-        )
-        self.sweep = Sweep(uow, self.queue, self.clock, QUEUED_AFTER)
-        self.get_task = GetTask(uow)
-        self.list_tasks = ListTasks(uow)
-        self.task_events = TaskEvents(uow, poll_seconds=0)
-        self.get_source = GetSource(uow, self.storage)
-        self.get_result = GetResult(uow, self.storage)
-        self.get_preview = GetPreview(uow, self.storage)
-        self.create_preset = CreatePreset(uow, self.clock, self.ids)
-        self.list_presets = ListPresets(uow)
-        self.get_preset = GetPreset(uow)
-        self.delete_preset = DeletePreset(uow)
-        self.share_result = ShareResult(uow, self.tokens, self.clock, self.ids, SHARE_TTL)
-        self.open_shared_result = OpenSharedResult(uow, self.storage, self.tokens, self.clock)
-        self.delete_task = DeleteTask(uow, self.storage)
+        self.container: Container = build_container(SETTINGS)
+        container = self.container
+        container.uow.override(providers.Factory(NonReentrantUnitOfWork, self.database))
+        for name in ("storage", "queue", "clock", "ids", "metrics"):
+            getattr(container, name).override(providers.Object(getattr(self, name)))
+        # Pixels in a thread, not a process pool: unit tests start no processes.
+        container.pixels.override(providers.Object(ThreadPixelRunner(container.processor)))
+        container.process_task.add_kwargs(backoff_seconds=0)  # retries without waiting
+        container.task_events.add_kwargs(poll_seconds=0)
+        self.processor = container.processor()
+        self.tokens = container.tokens()
+        self.hasher = container.hasher()
+        self.refresh = container.refresh_session()
         self._emails = 0
+
+    def __getattr__(self, name: str) -> Any:
+        """Any use case by its provider's name (`app.submit_task`), built by the container."""
+        if name == "container":
+            raise AttributeError(name)
+        return getattr(self.container, name)()
 
     def uow(self) -> MemoryUnitOfWork:
         return NonReentrantUnitOfWork(self.database)
@@ -204,7 +184,7 @@ class Bootstrap:
     async def user(self, credits: int = SIGNUP_CREDITS) -> User:
         """A user who signed up with `credits` as their bonus."""
         self._emails += 1
-        sign_up = SignUp(self.uow, self.hasher, self.clock, self.ids, credits)
+        sign_up = self.container.sign_up(signup_credits=credits)
         return await sign_up(SignUpCommand(f"user{self._emails}@example.com", PASSWORD))
 
     async def login(self, user: User) -> Tokens:

@@ -10,29 +10,24 @@ from uuid import UUID
 
 import pytest
 
+from dependency_injector import providers
+
 from adapters.sandbox.gateway import SandboxGateway, SignedWebhook
 from application.ports.payment_gateway import GatewayOrder, GatewayPayment
-from application.use_cases.billing.capture_credits import CaptureCredits
-from application.use_cases.billing.create_order import CreateOrder
-from application.use_cases.billing.handle_webhook import HandleWebhook, WebhookDelivery
-from application.use_cases.billing.plans import AddPlan, DisablePlan, ListPlans
-from application.use_cases.billing.read_orders import GetCheckoutOrder, GetOrder, ListOrders
-from application.use_cases.billing.reconcile_orders import ReconcileOrders
-from application.use_cases.billing.reconcile_refunds import ReconcileRefunds
-from application.use_cases.billing.reverse_purchase import ReversePurchase
-from application.use_cases.billing.verify_checkout import VerifyCheckout, VerifyCheckoutCommand
+from application.use_cases.billing.handle_webhook import WebhookDelivery
+from application.use_cases.billing.verify_checkout import VerifyCheckoutCommand
 from domain.errors import GatewayFailed
 from domain.orders import Order
 from domain.plans import DEFAULT_PLANS, Plan
 from domain.users import User
-from tests.unit.conftest import Bootstrap
+from tests.unit.conftest import SETTINGS, Bootstrap
 
 KEY_SECRET = "unit-key-secret"
 WEBHOOK_SECRET = "unit-webhook-secret"
 STARTER = DEFAULT_PLANS[0]
-RECONCILE_AFTER = timedelta(minutes=10)
-ABANDON_AFTER = timedelta(hours=24)
-REFUND_WINDOW = timedelta(days=7)
+RECONCILE_AFTER = timedelta(seconds=SETTINGS.order_reconcile_after_seconds)
+ABANDON_AFTER = timedelta(seconds=SETTINGS.order_abandon_after_seconds)
+REFUND_WINDOW = timedelta(seconds=SETTINGS.order_refund_check_seconds)
 
 
 class FlakyGateway(SandboxGateway):
@@ -63,22 +58,19 @@ class Shop:
     gateway: FlakyGateway = field(default_factory=FlakyGateway)
 
     def __post_init__(self) -> None:
-        app, uow = self.app, self.app.uow
-        self.list_plans = ListPlans(uow)
-        self.add_plan = AddPlan(uow, app.clock, app.ids)
-        self.disable_plan = DisablePlan(uow)
-        self.create_order = CreateOrder(uow, self.gateway, app.clock, app.ids)
-        self.list_orders = ListOrders(uow)
-        self.get_order = GetOrder(uow)
-        self.checkout_order = GetCheckoutOrder(uow, self.gateway)
-        self.capture = CaptureCredits(uow, app.clock, app.ids, app.metrics)
-        self.verify_checkout = VerifyCheckout(uow, self.gateway, self.capture)
-        reverse = ReversePurchase(app.clock, app.ids)
-        self.handle_webhook = HandleWebhook(uow, self.gateway, self.capture, reverse, app.clock, app.ids, app.metrics)
-        refunds = ReconcileRefunds(uow, self.gateway, reverse, app.clock, REFUND_WINDOW)
-        self.reconcile = ReconcileOrders(
-            uow, self.gateway, self.capture, app.clock, RECONCILE_AFTER, ABANDON_AFTER, refunds=refunds
-        )
+        container = self.app.container
+        container.payment_gateway.override(providers.Object(self.gateway))
+        self.list_plans = container.list_plans()
+        self.add_plan = container.add_plan()
+        self.disable_plan = container.disable_plan()
+        self.create_order = container.create_order()
+        self.list_orders = container.list_orders()
+        self.get_order = container.get_order()
+        self.checkout_order = container.checkout_order()
+        self.capture = container.capture_credits()
+        self.verify_checkout = container.verify_checkout()
+        self.handle_webhook = container.handle_webhook()
+        self.reconcile = container.reconcile_orders()
 
     @property
     def state(self) -> Any:
