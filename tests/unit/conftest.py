@@ -23,6 +23,7 @@ from adapters.memory.pixels import ThreadPixelRunner
 from adapters.memory.queue import MemoryTaskQueue
 from adapters.memory.storage import MemoryBlobStorage
 from adapters.memory.unit_of_work import MemoryDatabase, MemoryUnitOfWork
+from application.ports.image_processor import ImageProcessor
 from application.use_cases.log_in import LogInCommand
 from application.use_cases.session_tokens import Tokens
 from application.use_cases.sign_up import SignUpCommand
@@ -155,6 +156,7 @@ class Bootstrap:
     clock: FixedClock = field(default_factory=FixedClock)
     ids: SequentialIds = field(default_factory=SequentialIds)
     metrics: MemoryMetrics = field(default_factory=MemoryMetrics)
+    processor: ImageProcessor | None = None  # None: the container's own (Pillow under MAX_PIXELS)
 
     def __post_init__(self) -> None:
         self.container: Container = build_container(SETTINGS)
@@ -162,6 +164,8 @@ class Bootstrap:
         container.uow.override(providers.Factory(NonReentrantUnitOfWork, self.database))
         for name in ("storage", "queue", "clock", "ids", "metrics"):
             getattr(container, name).override(providers.Object(getattr(self, name)))
+        if self.processor is not None:
+            container.processor.override(providers.Object(self.processor))
         # Pixels in a thread, not a process pool: unit tests start no processes.
         container.pixels.override(providers.Object(ThreadPixelRunner(container.processor)))
         container.process_task.add_kwargs(backoff_seconds=0)  # retries without waiting
