@@ -177,10 +177,12 @@ class Bootstrap:
         self._emails = 0
 
     def __getattr__(self, name: str) -> Any:
-        """Any use case by its provider's name (`app.submit_task`), built by the container."""
+        """Any use case by its provider's name (`app.submit_task`), built by the container once per app."""
         if name == "container":
             raise AttributeError(name)
-        return getattr(self.container, name)()
+        built = getattr(self.container, name)()
+        setattr(self, name, built)
+        return built
 
     def uow(self) -> MemoryUnitOfWork:
         return NonReentrantUnitOfWork(self.database)
