@@ -158,7 +158,9 @@ class Container(containers.DeclarativeContainer):
     rate_limiter = providers.Selector(
         settings.provided.broker_kind,
         memory=providers.Singleton(MemoryRateLimiter),
-        redis=providers.Singleton(RedisRateLimiter, redis, prefix=providers.Callable(_rate_limit_prefix, settings.provided.queue_name)),
+        redis=providers.Singleton(
+            RedisRateLimiter, redis, prefix=providers.Callable(_rate_limit_prefix, settings.provided.queue_name)
+        ),
     )
 
     s3_options = providers.Factory(
