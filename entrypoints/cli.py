@@ -140,6 +140,8 @@ def _serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         forwarded_allow_ips=args.forwarded_allow_ips,  # None: uvicorn reads FORWARDED_ALLOW_IPS
         log_level=settings.log_level.lower(),
+        log_config=None,  # keep the JSON handlers configure_logging installed: uvicorn's own are plain text
+        access_log=False,  # pixelmill.access logs each request with its request id
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     mode = "embedded: the worker and the sweeper run in this process" if settings.embedded else settings.env

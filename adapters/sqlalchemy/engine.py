@@ -18,11 +18,11 @@ def create_engine(url: str, *, schema: str | None = None) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)  # var/ on a fresh checkout
-        engine = create_async_engine(parsed)
+        engine = create_async_engine(parsed, hide_parameters=True)  # errors and logs never carry users' values
         _serialise_sqlite_writers(engine)
         return engine
     connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
-    return create_async_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    return create_async_engine(parsed, pool_pre_ping=True, connect_args=connect_args, hide_parameters=True)
 
 
 def _serialise_sqlite_writers(engine: AsyncEngine) -> None:

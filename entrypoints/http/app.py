@@ -30,7 +30,7 @@ from entrypoints.http.dashboard.views import template_config
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.metrics import MetricsController, prometheus_config
 from entrypoints.http.rate_limits import LIMITER, rate_limit_middleware
-from entrypoints.http.request_context import request_context
+from entrypoints.http.request_context import request_context, tag_response
 from entrypoints.http.security_headers import security_headers
 from entrypoints.settings import Settings
 
@@ -84,7 +84,9 @@ def create_app(container: Container) -> Litestar:
         },
         lifespan=lifespans(container),
         middleware=[request_context, prometheus_config.middleware],
-        before_send=[security_headers],  # outside the exception handlers, so error answers get the headers too
+        # Outside the exception handlers, so error answers get the headers and the access log line too.
+        before_send=[security_headers, tag_response],
+        logging_config=None,  # logging is configured once, as JSON (logging_setup.py); Litestar's would replace it
         cors_config=CORSConfig(allow_origins=origins, allow_credentials=False) if origins else None,
         request_max_body_size=JSON_BODY_LIMIT,
         openapi_config=OpenAPIConfig(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from typing import Any
 
 import structlog
 from litestar.datastructures import MutableScopeHeaders
@@ -13,6 +14,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 log = structlog.get_logger("pixelmill.access")
 SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 QUIET_PATHS = ("/health", "/metrics")
+_ANSWER = "pixelmill_answer"
 
 
 def request_context(app: ASGIApp) -> ASGIApp:
@@ -24,27 +26,32 @@ def request_context(app: ASGIApp) -> ASGIApp:
         request_id = incoming if SANE_ID.match(incoming) else uuid.uuid4().hex
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
-        started = time.perf_counter()
-        status = 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableScopeHeaders(message)["X-Request-ID"] = request_id
-            await send(message)
-
+        state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+        state[_ANSWER] = {"request_id": request_id, "started": time.perf_counter()}
         try:
-            await app(scope, receive, send_with_id)
+            await app(scope, receive, send)
         finally:
-            if not scope["path"].startswith(QUIET_PATHS):
-                log.info(
-                    "request",
-                    method=scope["method"],
-                    path=scope["path"],
-                    status=status,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                )
             structlog.contextvars.clear_contextvars()
 
     return middleware
+
+
+async def tag_response(message: Message, scope: Scope) -> None:
+    """A before-send hook, so that error answers (raised in or before middleware, answered outside it) get the
+    X-Request-ID header and an access log line with their real status too."""
+    answer: dict[str, Any] | None = scope.get("state", {}).get(_ANSWER)
+    if answer is None:
+        return
+    if message["type"] == "http.response.start":
+        answer["status"] = message["status"]
+        MutableScopeHeaders(message)["X-Request-ID"] = answer["request_id"]
+    elif message["type"] == "http.response.body" and not message.get("more_body") and "status" in answer:
+        if not scope["path"].startswith(QUIET_PATHS):
+            log.info(
+                "request",
+                request_id=answer["request_id"],
+                method=scope["method"],
+                path=scope["path"],
+                status=answer.pop("status"),
+                duration_ms=round((time.perf_counter() - answer["started"]) * 1000, 2),
+            )

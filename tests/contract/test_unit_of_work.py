@@ -19,7 +19,9 @@ import uuid
 from datetime import timedelta, timezone
 
 import pytest
+import sqlalchemy
 
+from adapters.sqlalchemy.engine import create_engine
 from domain.credits import Reason
 from domain.errors import DuplicateRecord
 from tests.contract.builders import UowFactory, a_task, a_user, at, given
@@ -112,3 +114,18 @@ async def test_concurrent_units_of_work_that_read_before_they_write_all_succeed(
 
     async with uow_factory() as uow:
         assert await uow.credits.balance(user.id) == 10
+
+
+async def test_database_errors_never_carry_the_values_of_the_statement(empty_database: tuple[str, str | None]) -> None:
+    """A traceback in the logs must not hold users' data (e-mails, hashes) from the statement's parameters."""
+    engine = create_engine(empty_database[0], schema=empty_database[1])
+    try:
+        async with engine.connect() as connection:
+            try:
+                await connection.execute(sqlalchemy.text("SELECT * FROM no_such_table WHERE x = :v"), {"v": "secret-value"})
+            except sqlalchemy.exc.DBAPIError as exc:
+                assert "secret-value" not in str(exc)
+            else:
+                raise AssertionError("the statement should have failed")
+    finally:
+        await engine.dispose()
