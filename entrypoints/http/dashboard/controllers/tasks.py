@@ -21,6 +21,7 @@ from domain.tasks import Status, Task
 from domain.users import User
 from entrypoints.http.controllers.credits import Cursor
 from entrypoints.http.controllers.tasks import image_response
+from entrypoints.http.dashboard.charts import tasks_per_day_chart
 from entrypoints.http.dashboard.views import page, see_other
 from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.links import absolute_url
@@ -29,6 +30,7 @@ from entrypoints.http.schemas.tasks import SharedLinkOut, TaskOut
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
+CHART_TASKS = 100  # tasks per day are counted over the latest tasks, at most this many
 LIVE = ("queued", "processing")
 TaskIds = Annotated[list[UUID], Parameter(max_items=100, description="Tasks to follow")]
 
@@ -48,8 +50,13 @@ class TaskPagesController(Controller):
         result = await list_tasks(viewer.id, status, PAGE_SIZE, cursor)
         tasks = [TaskOut.of(task) for task in result.items]
         live_ids = [task.id for task in tasks if task.status in LIVE]
+        chart = None
+        if cursor is None and status is None:
+            latest = (await list_tasks(viewer.id, None, CHART_TASKS, None)).items
+            today = request.app.state.container.clock().now().date()
+            chart = tasks_per_day_chart([task.created_at for task in latest], today)
         return page(request, "tasks.html.j2", viewer, tasks=tasks, live_ids=live_ids, status=status,
-                    cursor=cursor, next_cursor=result.next_cursor)
+                    cursor=cursor, next_cursor=result.next_cursor, chart=chart)
 
     @get("/{task_id:uuid}", summary="Task page")
     async def task(self, request: Request[Any, Any, Any], task_id: UUID, viewer: User, get_task: GetTask) -> Template:
