@@ -85,6 +85,15 @@ def test_sign_up_process_an_image_run_out_of_credits_and_buy_more(page: Page, sh
     expect(result).to_be_visible()
     assert result.evaluate("image => image.complete && image.naturalWidth > 0")
     expect(page.get_by_text("Rotate 33° counter-clockwise")).to_be_visible()
+    # Before/after with the keyboard alone: the slider is a range input.
+    slider = page.get_by_role("slider", name="Share of the processed image shown")
+    slider.focus()
+    page.keyboard.press("End")
+    expect(slider).to_have_attribute("aria-valuetext", "100% after")
+    page.keyboard.press("ArrowLeft")
+    expect(slider).to_have_attribute("aria-valuetext", "99% after")
+    split = page.locator(".ba-stage").evaluate("stage => stage.style.getPropertyValue('--split')")
+    assert split == "99%"
     expect(page.get_by_text("X100V")).to_be_visible()
     page.get_by_role("button", name="Share link").click()
     expect(page.get_by_role("textbox", name="Share link")).to_have_value(re.compile(r"/api/v1/shared/"))

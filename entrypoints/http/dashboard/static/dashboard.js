@@ -285,6 +285,21 @@
     source.addEventListener("end", () => source.close());
   }
 
+  // --- Before/after: a range input (so arrows, Home and End work) moves the split between the two images -----
+  function setUpBeforeAfter(root) {
+    $$("[data-before-after]", root).forEach((section) => {
+      const stage = $(".ba-stage", section);
+      const range = $("[data-ba-range]", section);
+      const show = () => {
+        stage.style.setProperty("--split", range.value + "%");
+        range.setAttribute("aria-valuetext", range.value + "% after");
+      };
+      range.addEventListener("input", show);
+      show();
+      section.hidden = false; // without this script the two panels below say it all
+    });
+  }
+
   // --- Dialogs and copy buttons -----------------------------------------------------------------------------
   function setUpDialogs(root) {
     $$("[data-open-dialog]", root).forEach((button) => {
@@ -319,6 +334,7 @@
     $$("[data-live-tasks]", root).forEach(follow);
     setUpDialogs(root);
     setUpCopy(root);
+    setUpBeforeAfter(root);
   }
 
   document.addEventListener("DOMContentLoaded", () => {
