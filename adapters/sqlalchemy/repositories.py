@@ -15,6 +15,7 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -53,6 +54,20 @@ _UNIQUE_VIOLATIONS = {"23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PR
 QUEUED = Status.QUEUED.value
 PROCESSING = Status.PROCESSING.value
 
+# The statements of every request's hot path are built once: an execution then only binds its values, where
+# building one anew coerces every value and regenerates the cache key each time.
+_USER_BY_ID = select(users).where(users.c.id == bindparam("user_id"))
+_BALANCE = select(users.c.credits).where(users.c.id == bindparam("user_id"))
+_MOVE_CREDITS = (
+    update(users)
+    .where(users.c.id == bindparam("user_id"), users.c.credits >= bindparam("at_least"))
+    .values(credits=users.c.credits + bindparam("delta"))
+    .returning(users.c.credits)
+)
+_LAST_SEQ = select(func.coalesce(func.max(credit_ledger.c.seq), 0)).where(credit_ledger.c.user_id == bindparam("user_id"))
+_INSERT_LEDGER = insert(credit_ledger)
+_INSERT_TASK = insert(tasks)
+
 
 def _unique_rule_broken(exc: IntegrityError) -> DomainError | None:
     """The domain error for a unique rule the store enforced; None for any other integrity error (a bug)."""
@@ -80,13 +95,13 @@ async def unique_rules(session: AsyncSession) -> AsyncIterator[None]:
         raise error from exc
 
 
-async def _write(session: AsyncSession, statement: Executable) -> None:
+async def _write(session: AsyncSession, statement: Executable, values: dict[str, Any] | None = None) -> None:
     async with unique_rules(session):
-        await session.execute(statement)
+        await session.execute(statement, values)
 
 
-async def _one(session: AsyncSession, statement: Executable) -> RowMapping | None:
-    return (await session.execute(statement)).mappings().one_or_none()
+async def _one(session: AsyncSession, statement: Executable, values: dict[str, Any] | None = None) -> RowMapping | None:
+    return (await session.execute(statement, values)).mappings().one_or_none()
 
 
 async def _page(
@@ -119,7 +134,7 @@ class SqlUserRepository:
         await _write(self.session, insert(users).values(row_of(user)))
 
     async def get(self, user_id: UUID) -> User | None:
-        row = await _one(self.session, select(users).where(users.c.id == user_id))
+        row = await _one(self.session, _USER_BY_ID, {"user_id": user_id})
         return to_user(row) if row else None
 
     async def get_by_email(self, email: str) -> User | None:
@@ -168,23 +183,18 @@ class SqlCreditRepository:
 
     async def _move(self, entry: LedgerEntry) -> LedgerEntry:
         """Apply entry.delta unless the balance would go below zero; record the entry with the balance it leaves."""
-        statement = (
-            update(users)
-            .where(users.c.id == entry.user_id, users.c.credits >= -entry.delta)
-            .values(credits=users.c.credits + entry.delta)
-            .returning(users.c.credits)
-        )
-        balance = (await self.session.execute(statement)).scalar_one_or_none()
+        values = {"user_id": entry.user_id, "at_least": -entry.delta, "delta": entry.delta}
+        balance = (await self.session.execute(_MOVE_CREDITS, values)).scalar_one_or_none()
         if balance is None:
             raise InsufficientCredits()
         # The user's row stays locked until commit, so the next number is this transaction's alone.
-        last = select(func.coalesce(func.max(credit_ledger.c.seq), 0)).where(credit_ledger.c.user_id == entry.user_id)
-        recorded = replace(entry, balance_after=balance, seq=int(await self.session.scalar(last) or 0) + 1)
-        await _write(self.session, insert(credit_ledger).values(ledger_row(recorded)))
+        last = await self.session.scalar(_LAST_SEQ, {"user_id": entry.user_id})
+        recorded = replace(entry, balance_after=balance, seq=int(last or 0) + 1)
+        await _write(self.session, _INSERT_LEDGER, ledger_row(recorded))
         return recorded
 
     async def balance(self, user_id: UUID) -> int:
-        credits = await self.session.scalar(select(users.c.credits).where(users.c.id == user_id))
+        credits = await self.session.scalar(_BALANCE, {"user_id": user_id})
         return credits or 0
 
     async def has_entry(self, reason: Reason, *, task_id: UUID | None = None, order_id: UUID | None = None) -> bool:
@@ -210,7 +220,7 @@ class SqlTaskRepository:
         self.session = session
 
     async def add(self, task: Task) -> None:
-        await _write(self.session, insert(tasks).values(task_row(task)))
+        await _write(self.session, _INSERT_TASK, task_row(task))
 
     async def get(self, task_id: UUID, owner_id: UUID | None = None) -> Task | None:
         query = select(tasks).where(tasks.c.id == task_id)
