@@ -16,6 +16,7 @@ class AuditAction(StrEnum):
     ENABLE = "enable"
     GRANT_CREDITS = "grant_credits"
     DEBIT_CREDITS = "debit_credits"
+    REFUND_ORDER = "refund_order"
 
 
 @dataclass(frozen=True)

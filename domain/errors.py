@@ -83,6 +83,10 @@ class PaymentNotCaptured(Conflict):
     """The payment was not captured: nothing was granted."""
 
 
+class OrderNotRefundable(Conflict):
+    """The order granted no credits to take back, or an operator already refunded it."""
+
+
 class DuplicateRecord(Conflict):
     """A unique rule of the store was hit; the whole unit of work was rolled back."""
 

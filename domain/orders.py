@@ -70,6 +70,7 @@ class PaymentSource(StrEnum):
     VERIFY = "verify"
     WEBHOOK = "webhook"
     RECONCILE = "reconcile"
+    ADMIN = "admin"  # an operator took the credits back; no money moved through the gateway
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from application.use_cases.accounts.send_account_mail import SendAccountMail
 from application.use_cases.accounts.verify_email import ResendVerification, VerifyEmail
 from application.use_cases.admin.audit import ListAudit
 from application.use_cases.admin.credits import AdjustCredits
+from application.use_cases.admin.refund_order import RefundOrder
 from application.use_cases.admin.require_admin import RequireAdmin
 from application.use_cases.admin.users import FindUsers, GetUser, PromoteUser, SetAccountDisabled
 from application.use_cases.authenticate import Authenticate
@@ -275,6 +276,7 @@ class Container(containers.DeclarativeContainer):
     promote_user = providers.Factory(PromoteUser, uow.provider, clock, ids)
     set_account_disabled = providers.Factory(SetAccountDisabled, uow.provider, clock, ids)
     adjust_credits = providers.Factory(AdjustCredits, uow.provider, clock, ids)
+    refund_order = providers.Factory(RefundOrder, uow.provider, providers.Factory(ReversePurchase, clock, ids), clock, ids)
     list_audit = providers.Factory(ListAudit, uow.provider)
 
     target_guard = providers.Singleton(

@@ -30,6 +30,7 @@ _STATUS: list[tuple[type[e.DomainError], int, str]] = [
     (e.TooManyPresets, 409, "too-many-presets"),
     (e.TooManyWebhookEndpoints, 409, "too-many-webhook-endpoints"),
     (e.PaymentNotCaptured, 409, "payment-not-captured"),
+    (e.OrderNotRefundable, 409, "order-not-refundable"),
     (e.Conflict, 409, "conflict"),
     (e.NotFound, 404, "not-found"),
     (e.InsufficientCredits, 402, "insufficient-credits"),

@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from application.use_cases.account import ListLedger
 from application.use_cases.admin.audit import ListAudit
 from application.use_cases.admin.credits import AdjustCredits
+from application.use_cases.admin.refund_order import RefundOrder
 from application.use_cases.admin.users import FindUsers, GetUser, SetAccountDisabled
 from application.use_cases.billing.read_orders import ListOrders
 from application.use_cases.read_tasks import ListTasks
@@ -20,7 +21,7 @@ from domain.api_keys import Principal
 from domain.errors import NotFound
 from entrypoints.http.controllers.credits import Cursor, Limit
 from entrypoints.http.dependencies import USER_ID, use_cases
-from entrypoints.http.schemas.admin import AdminUserOut, AdminUserPage, AuditPage, CreditsBody, ReasonBody
+from entrypoints.http.schemas.admin import AdminUserOut, AdminUserPage, AuditPage, CreditsBody, OrderRefundOut, ReasonBody
 from entrypoints.http.schemas.billing import OrderPage
 from entrypoints.http.schemas.credits import LedgerEntryOut, LedgerPage
 from entrypoints.http.schemas.tasks import TaskPage
@@ -41,7 +42,7 @@ class AdminController(Controller):
     dependencies = {
         **use_cases(
             "find_users", "get_user", "set_account_disabled", "adjust_credits", "list_audit", "list_ledger",
-            "list_tasks", "list_orders",
+            "list_tasks", "list_orders", "refund_order",
         ),
         **USER_ID,
     }
@@ -94,6 +95,11 @@ class AdminController(Controller):
     async def credits(self, data: CreditsBody, adjust_credits: AdjustCredits, subject: UUID, user_id: UUID) -> LedgerEntryOut:
         """An admin_grant (delta > 0) or admin_debit (delta < 0) ledger row; never below a zero balance."""
         return LedgerEntryOut.of(await adjust_credits(str(user_id), subject, data.delta, data.reason))
+
+    @post("/orders/{order_id:uuid}/refund", status_code=HTTP_201_CREATED, summary="Refund an order's credits")
+    async def refund(self, data: ReasonBody, refund_order: RefundOrder, order_id: UUID, user_id: UUID) -> OrderRefundOut:
+        """Takes back a paid order's credits once (never below zero); the money is refunded at the gateway."""
+        return OrderRefundOut.of(await refund_order(str(user_id), order_id, data.reason))
 
     @get("/audit", summary="The audit log")
     async def audit(self, list_audit: ListAudit, limit: Limit = 20, cursor: Cursor = None) -> AuditPage:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 
+from application.use_cases.admin.refund_order import OrderRefund
 from domain.audit import AuditEntry
 from domain.users import User
 from domain.values import Page
@@ -22,6 +23,17 @@ class ReasonBody(msgspec.Struct, forbid_unknown_fields=True):
 class CreditsBody(msgspec.Struct, forbid_unknown_fields=True):
     delta: Annotated[int, msgspec.Meta(ge=-1_000_000, le=1_000_000, description="credits to grant (>0) or take (<0)")]
     reason: Reason
+
+
+class OrderRefundOut(msgspec.Struct):
+    order_id: UUID
+    user_id: UUID
+    credits_reversed: int
+    shortfall: int
+
+    @classmethod
+    def of(cls, refund: OrderRefund) -> OrderRefundOut:
+        return cls(refund.order_id, refund.user_id, refund.credits_reversed, refund.shortfall)
 
 
 class AdminUserOut(msgspec.Struct):

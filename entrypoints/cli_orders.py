@@ -1,0 +1,37 @@
+"""`pixelmill orders refund ORDER_ID --reason TEXT`: an operator takes back a paid order's credits, audited."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+from uuid import UUID
+
+from domain.audit import CLI_ACTOR
+from entrypoints.cli import _settings, _with_container
+
+
+def add_order_commands(commands: Any) -> None:
+    orders = commands.add_parser("orders", help="credit orders")
+    order_commands = orders.add_subparsers(title="orders commands", required=True, metavar="COMMAND")
+    refund = order_commands.add_parser(
+        "refund", help="take back a paid order's credits, once (refund the money in the gateway's dashboard)"
+    )
+    refund.add_argument("order_id", type=_order_id, metavar="ORDER_ID")
+    refund.add_argument("--reason", required=True, help="kept in the audit log")
+    refund.set_defaults(run=_refund)
+
+
+def _refund(args: argparse.Namespace) -> int:
+    done = asyncio.run(
+        _with_container(_settings(), lambda c: c.refund_order()(CLI_ACTOR, args.order_id, args.reason))
+    )
+    print(f"order {done.order_id}: {done.credits_reversed} credits taken back, {done.shortfall} short")
+    return 0
+
+
+def _order_id(raw: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not an order id") from None
