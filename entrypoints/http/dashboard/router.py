@@ -16,7 +16,9 @@ from entrypoints.http.dashboard.controllers.billing import BuyController
 from entrypoints.http.dashboard.controllers.home import HomeController
 from entrypoints.http.dashboard.controllers.ledger import LedgerController
 from entrypoints.http.dashboard.controllers.mail_links import MailLinksController
+from entrypoints.http.dashboard.controllers.presets import PresetsPageController
 from entrypoints.http.dashboard.controllers.tasks import TaskEventsController, TaskPagesController
+from entrypoints.http.dashboard.controllers.webhooks import WebhooksPageController
 from entrypoints.http.dashboard.csrf import verify_csrf
 from entrypoints.http.dashboard.errors import EXCEPTION_PAGES
 from entrypoints.http.dashboard.session import DashboardSession, Refresher, session_required
@@ -47,6 +49,7 @@ def dashboard_routers(settings: Settings) -> list[Router]:
             guards=[session_required],
             **common,
         ),
+        Router(route_handlers=[WebhooksPageController, PresetsPageController], guards=[session_required], **common),
         # Only the upload form takes a large body; the limit is enforced while streaming.
         Router(
             route_handlers=[HomeController],
