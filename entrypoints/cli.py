@@ -111,9 +111,6 @@ def _parser() -> argparse.ArgumentParser:
     from entrypoints.cli_users import add_user_commands
 
     add_user_commands(commands)
-    from entrypoints.cli_orders import add_order_commands
-
-    add_order_commands(commands)
     from entrypoints.client.commands import add_client_commands
 
     add_client_commands(commands)  # after the operators': `tasks` and `credits` without a sub-command are client calls

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from entrypoints.cli import CliError, _settings, _with_container
+from entrypoints.cli_orders import add_refund_command
 from entrypoints.settings import Settings, with_jwt_secret
 
 # A sweep run from the command line in embedded mode processes what it sends; it gives the tasks this long.
@@ -27,6 +28,7 @@ def add_operator_commands(commands: Any) -> None:
         help="only orders created at least this long ago (default: $PIXELMILL_ORDER_RECONCILE_AFTER_SECONDS)",
     )
     reconcile.set_defaults(run=_reconcile)
+    add_refund_command(order_commands)
 
     tasks = commands.add_parser("tasks", help="image tasks")
     task_commands = tasks.add_subparsers(title="tasks commands", required=True, metavar="COMMAND")

@@ -11,9 +11,8 @@ from domain.audit import CLI_ACTOR
 from entrypoints.cli import _settings, _with_container
 
 
-def add_order_commands(commands: Any) -> None:
-    orders = commands.add_parser("orders", help="credit orders")
-    order_commands = orders.add_subparsers(title="orders commands", required=True, metavar="COMMAND")
+def add_refund_command(order_commands: Any) -> None:
+    """Under `orders`, whose parser the operators' commands own."""
     refund = order_commands.add_parser(
         "refund", help="take back a paid order's credits, once (refund the money in the gateway's dashboard)"
     )
