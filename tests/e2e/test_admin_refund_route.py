@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.e2e.billing import books, deliver_hook, event, pay_at_gateway, place, sandbox, shop  # noqa: F401
 from tests.e2e.conftest import Api
 
@@ -51,3 +53,17 @@ async def test_refunding_an_unpaid_or_unknown_order_changes_nothing(shop: Api) -
 
     assert (unpaid.status_code, unknown.status_code, as_user.status_code) == (409, 404, 404)
     assert [e["action"] for e in (await admin.get("/api/v1/admin/audit")).json()["items"]].count("refund_order") == 0
+
+
+async def test_two_admins_refunding_at_once_take_the_credits_once(shop: Api) -> None:  # noqa: F811
+    first, second, user = await an_admin(shop), await an_admin(shop), await shop.new_user()
+    before, _ = await books(user)
+    order = await place(user)
+    payment = pay_at_gateway(shop, order)
+    assert (await deliver_hook(shop.http, event(shop, "payment.captured", order, payment))).status_code == 200
+    route = f"/api/v1/admin/orders/{order['id']}/refund"
+
+    answers = await asyncio.gather(*(admin.post(route, json={"reason": "race"}) for admin in (first, second)))
+
+    assert sorted(a.status_code for a in answers) == [201, 409]
+    assert (await books(user))[0] == before
