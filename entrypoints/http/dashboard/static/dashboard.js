@@ -330,7 +330,7 @@
   }
 
   function setUpPage(root) {
-    $$("[data-upload-form]", root).forEach(setUpRows);
+    $$("[data-upload-form], [data-rows-form]", root).forEach(setUpRows);
     $$("[data-live-tasks]", root).forEach(follow);
     setUpDialogs(root);
     setUpCopy(root);
