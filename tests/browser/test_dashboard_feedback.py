@@ -118,20 +118,3 @@ def test_dark_mode_follows_the_system_and_keeps_every_page_readable(page: Page, 
         page.goto(path)
         shoot(f"dark-{name}")  # axe-core checks the contrast of the dark colours too
 
-
-def test_the_webhooks_and_presets_pages_pass_the_same_checks(page: Page, shoot: Shoot) -> None:
-    sign_up(page, f"wh-{uuid4().hex[:8]}@example.com", lambda _: None)
-    page.get_by_role("link", name="Webhooks").click()
-    expect(page.get_by_role("heading", name="Webhooks", level=1)).to_be_visible()
-    shoot("webhooks-empty")
-    page.get_by_label("Address").fill("https://93.184.216.34/hooks")
-    page.get_by_role("button", name="Add endpoint").click()
-    expect(page.get_by_role("textbox", name="New signing secret")).to_have_value(re.compile(r"^whsec_"))
-    shoot("webhooks-new")
-    page.get_by_role("link", name="https://93.184.216.34/hooks").click()
-    expect(page.get_by_role("heading", name="Deliveries")).to_be_visible()
-    shoot("webhook-deliveries")
-
-    page.get_by_role("link", name="Presets").click()
-    expect(page.get_by_role("heading", name="Presets", level=1)).to_be_visible()
-    shoot("presets")
