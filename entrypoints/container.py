@@ -52,6 +52,7 @@ from application.use_cases.admin.require_admin import RequireAdmin
 from application.use_cases.admin.users import FindUsers, GetUser, PromoteUser, SetAccountDisabled
 from application.use_cases.authenticate import Authenticate
 from application.use_cases.billing.capture_credits import CaptureCredits
+from application.use_cases.check_readiness import CheckReadiness
 from application.use_cases.billing.create_order import CreateOrder
 from application.use_cases.billing.handle_webhook import HandleWebhook
 from application.use_cases.billing.plans import AddPlan, DisablePlan, ListPlans
@@ -372,6 +373,7 @@ class Container(containers.DeclarativeContainer):
         queued_after=providers.Callable(_seconds, settings.provided.sweep_queued_after_seconds),
     )
     get_task = providers.Factory(GetTask, uow.provider)
+    check_readiness = providers.Factory(CheckReadiness, uow.provider, queue, storage)
     list_tasks = providers.Factory(ListTasks, uow.provider)
     task_events = providers.Factory(TaskEvents, uow.provider)
     queue_depth = providers.Factory(QueueDepth, uow.provider)

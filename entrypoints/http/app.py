@@ -17,7 +17,7 @@ from entrypoints.http.controllers.api_keys import ApiKeysController
 from entrypoints.http.controllers.presets import PresetsController
 from entrypoints.http.controllers.accounts import AccountAuthController, AccountMeController
 from entrypoints.http.controllers.webhook_endpoints import WebhookEndpointsController
-from entrypoints.http.controllers.admin import AdminController
+from entrypoints.http.controllers.admin import AdminController, admins_only
 from entrypoints.http.controllers.auth import AuthController, MeController
 from entrypoints.http.controllers.billing import OrdersController, PlansController, WebhooksController
 from entrypoints.http.controllers.credits import CreditsController
@@ -27,6 +27,7 @@ from entrypoints.http.controllers.tasks import SharedController, TasksController
 from entrypoints.http.dashboard.error_pages import routing_error
 from entrypoints.http.dashboard.router import dashboard_routers
 from entrypoints.http.dashboard.views import template_config
+from entrypoints.http.dependencies import app_dependencies
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.metrics import MetricsController, prometheus_config
 from entrypoints.http.rate_limits import LIMITER, rate_limit_middleware
@@ -39,7 +40,7 @@ JSON_BODY_LIMIT = 1024 * 1024
 
 def create_app(container: Container) -> Litestar:
     settings: Settings = container.settings()
-    api_middleware = [bearer_auth, *rate_limit_middleware(settings)]
+    api_middleware = [bearer_auth(container.resolve_bearer, container.ensure_active), *rate_limit_middleware(settings)]
     api = Router(
         path="/api/v1",
         route_handlers=[
@@ -70,13 +71,20 @@ def create_app(container: Container) -> Litestar:
         request_max_body_size=settings.max_upload_bytes,
     )
     # Without the scope guard: admins_only answers 404 to API keys too, so these routes look absent to all but admins.
-    admin = Router(path="/api/v1", route_handlers=[AdminController], middleware=api_middleware, security=[{"bearer": []}])
+    admin = Router(
+        path="/api/v1",
+        route_handlers=[AdminController],
+        middleware=api_middleware,
+        guards=[admins_only(container.require_admin)],
+        security=[{"bearer": []}],
+    )
     origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
     return Litestar(
         route_handlers=[
             api, uploads, admin, HealthController, MetricsController, *dashboard_routers(settings), *sandbox_routes(settings)
         ],
         template_config=template_config(),
+        dependencies=app_dependencies(container),  # every use case, typed, by its provider's name
         state=State({"container": container, LIMITER: container.rate_limiter()}),
         # An unknown address, or a method a route lacks, is a page for a browser on a dashboard path.
         exception_handlers={  # type: ignore[arg-type]

@@ -7,6 +7,8 @@ keys altogether, so a route added later is closed to keys until someone decides 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from litestar import Request
@@ -14,7 +16,10 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.middleware.base import DefineMiddleware
+from litestar.types import ASGIApp
 
+from application.use_cases.accounts.ensure_active import EnsureActive
+from application.use_cases.resolve_bearer import ResolveBearer
 from domain.api_keys import Principal, Scope
 from domain.errors import ApiKeyNotAllowed, InvalidToken, MissingScope
 
@@ -25,18 +30,37 @@ READ_METHODS = {"GET", "HEAD"}
 
 
 class BearerAuthentication(AbstractAuthenticationMiddleware):
+    def __init__(
+        self,
+        app: ASGIApp,
+        resolve_bearer: Callable[[], ResolveBearer],
+        ensure_active: Callable[[], EnsureActive],
+        **options: Any,
+    ) -> None:
+        super().__init__(app, **options)
+        self.resolve_bearer = resolve_bearer
+        self.ensure_active = ensure_active
+
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:  # type: ignore[type-arg]
         header = connection.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("send an access token or an API key as 'Authorization: Bearer <token>'")
-        container = connection.app.state.container
-        principal: Principal = await container.resolve_bearer()(token.strip())
-        await container.ensure_active()(principal.user_id)  # disabled or deleted: every token and key refused at once
+        principal: Principal = await self.resolve_bearer()(token.strip())
+        await self.ensure_active()(principal.user_id)  # disabled or deleted: every token and key refused at once
         return AuthenticationResult(user=principal.user_id, auth=principal)
 
 
-bearer_auth = DefineMiddleware(BearerAuthentication, exclude_from_auth_key=PUBLIC)
+def bearer_auth(resolve_bearer: Callable[[], ResolveBearer], ensure_active: Callable[[], EnsureActive]) -> DefineMiddleware:
+    """The middleware, given the container's providers: each request gets fresh use cases (and tests' overrides)."""
+    # Functions, not the providers themselves: Litestar may copy middleware options, and a copied provider
+    # would bring copies of what it was given (a test's in-memory database, say).
+    return DefineMiddleware(
+        BearerAuthentication,
+        resolve_bearer=lambda: resolve_bearer(),
+        ensure_active=lambda: ensure_active(),
+        exclude_from_auth_key=PUBLIC,
+    )
 
 
 def required_scope(declared: object, method: str) -> Scope | None:

@@ -7,9 +7,8 @@ from typing import Any
 from litestar import Request
 
 
-def absolute_url(request: Request[Any, Any, Any], path: str) -> str:
+def absolute_url(request: Request[Any, Any, Any], public_url: str, path: str) -> str:
     """`path` on this site's public origin; in development without one, the address the connection reached."""
-    public_url: str = request.app.state.container.settings().public_url
     if public_url:
         return public_url.rstrip("/") + path
     # The socket's own address (ASGI `server`), which the Host header does not change.

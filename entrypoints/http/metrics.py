@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from litestar import Response, get
-from litestar.datastructures import State
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from adapters.prometheus.metrics import QUEUE_DEPTH
+from application.use_cases.read_tasks import QueueDepth
 
 # Path templates, not raw paths, keep the label set small; health and metrics are not traffic.
 prometheus_config = PrometheusConfig(
@@ -19,10 +19,10 @@ class MetricsController(PrometheusController):
     include_in_schema = False
 
     @get()
-    async def get(self, state: State) -> Response:  # type: ignore[override]
+    async def get(self, queue_depth: QueueDepth) -> Response:  # type: ignore[override]
         """Prometheus text format; the queue depth is counted at scrape time."""
         try:
-            QUEUE_DEPTH.set(await state.container.queue_depth()())
+            QUEUE_DEPTH.set(await queue_depth())
         except Exception:  # a scrape still answers when the database is down; readiness reports that
             QUEUE_DEPTH.set(float("nan"))
         return await super().get.fn(self)  # type: ignore[attr-defined, no-any-return]

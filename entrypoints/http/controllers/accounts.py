@@ -5,9 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, Request, delete, get, post
+from litestar.di import Provide
 from litestar.response import Stream
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from application.ports.clock import Clock
+from application.ports.security import TokenIssuer
 from application.use_cases.accounts.delete_account import DeleteAccount
 from application.use_cases.accounts.export_account import ExportAccount
 from application.use_cases.accounts.change_credentials import ChangeEmail, ChangePassword, ChangePasswordCommand
@@ -17,7 +20,6 @@ from domain.errors import Unauthenticated
 from domain.tokens import ACCESS
 from domain.users import normalise_email
 from entrypoints.http.auth import PUBLIC
-from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.rate_limits import ACCOUNT, RATE_LIMIT, RESET_EMAIL_STORE, RESET_EMAIL_WINDOW_SECONDS, limit_per_key
 from entrypoints.http.export_zip import build_zip, chunks
 from entrypoints.http.schemas.accounts import (
@@ -28,6 +30,7 @@ from entrypoints.http.schemas.accounts import (
     ResetConfirmBody,
     TokenBody,
 )
+from entrypoints.settings import Settings
 
 UNAUTHENTICATED = {PUBLIC: True, RATE_LIMIT: ACCOUNT}
 
@@ -35,12 +38,12 @@ UNAUTHENTICATED = {PUBLIC: True, RATE_LIMIT: ACCOUNT}
 class AccountAuthController(Controller):
     path = "/auth"
     tags = ["auth"]
-    dependencies = use_cases("request_password_reset", "confirm_password_reset", "verify_email")
 
     @post("/password-reset", status_code=HTTP_202_ACCEPTED, opt=UNAUTHENTICATED, summary="Mail a password-reset link")
-    async def password_reset(self, data: EmailBody, request_password_reset: RequestPasswordReset, request: Request) -> None:  # type: ignore[type-arg]
+    async def password_reset(
+        self, data: EmailBody, request_password_reset: RequestPasswordReset, request: Request, settings: Settings  # type: ignore[type-arg]
+    ) -> None:  # type: ignore[type-arg]
         """202 whether or not the address has an account; the link works once, for 30 minutes."""
-        settings = request.app.state.container.settings()
         email = normalise_email(data.email)
         await limit_per_key(request, RESET_EMAIL_STORE, email, settings.rate_limit_reset_per_email, RESET_EMAIL_WINDOW_SECONDS)
         await request_password_reset(email)
@@ -56,12 +59,11 @@ class AccountAuthController(Controller):
         await verify_email(data.token)
 
 
-def current_family(request: Request) -> UUID | None:  # type: ignore[type-arg]
-    """The login family of the bearer access token, when it names one."""
-    container = request.app.state.container
+def current_family(request: Request, tokens: TokenIssuer, clock: Clock) -> UUID | None:  # type: ignore[type-arg]
+    """Dependency: the login family of the bearer access token, when it names one."""
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
     try:
-        family = container.tokens().read(token, ACCESS, container.clock().now()).family
+        family = tokens.read(token, ACCESS, clock.now()).family
         return UUID(family) if family else None
     except (Unauthenticated, ValueError):
         return None
@@ -70,15 +72,14 @@ def current_family(request: Request) -> UUID | None:  # type: ignore[type-arg]
 class AccountMeController(Controller):
     path = "/me"
     tags = ["auth"]
-    dependencies = {
-        **use_cases("change_password", "change_email", "resend_verification", "export_account", "delete_account"),
-        **USER_ID,
-    }
+    dependencies = {"login_family": Provide(current_family, sync_to_thread=False)}
 
     @post("/password", status_code=HTTP_204_NO_CONTENT, summary="Change the password")
-    async def password(self, data: PasswordChangeBody, change_password: ChangePassword, user_id: UUID, request: Request) -> None:  # type: ignore[type-arg]
+    async def password(
+        self, data: PasswordChangeBody, change_password: ChangePassword, user_id: UUID, login_family: UUID | None
+    ) -> None:
         """Needs the current password; every other session of the account is revoked."""
-        command = ChangePasswordCommand(user_id, data.current_password, data.new_password, current_family(request))
+        command = ChangePasswordCommand(user_id, data.current_password, data.new_password, login_family)
         await change_password(command)
 
     @post("/email", status_code=HTTP_202_ACCEPTED, summary="Change the e-mail address")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -9,43 +10,40 @@ from litestar import Controller, get, post
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.types import Guard
 
 from application.use_cases.account import ListLedger
 from application.use_cases.admin.audit import ListAudit
 from application.use_cases.admin.credits import AdjustCredits
 from application.use_cases.admin.refund_order import RefundOrder
+from application.use_cases.admin.require_admin import RequireAdmin
 from application.use_cases.admin.users import FindUsers, GetUser, SetAccountDisabled
 from application.use_cases.billing.read_orders import ListOrders
 from application.use_cases.read_tasks import ListTasks
 from domain.api_keys import Principal
 from domain.errors import NotFound
 from entrypoints.http.controllers.credits import Cursor, Limit
-from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.schemas.admin import AdminUserOut, AdminUserPage, AuditPage, CreditsBody, OrderRefundOut, ReasonBody
 from entrypoints.http.schemas.billing import OrderPage
 from entrypoints.http.schemas.credits import LedgerEntryOut, LedgerPage
 from entrypoints.http.schemas.tasks import TaskPage
 
 
-async def admins_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: the route does not exist for anyone but an admin logged in (an API key never administers)."""
-    principal = connection.scope.get("auth")
-    if isinstance(principal, Principal) and principal.is_api_key:
-        raise NotFound("not found")
-    await connection.app.state.container.require_admin()(connection.user)
+def admins_only(require_admin: Callable[[], RequireAdmin]) -> Guard:
+    """Guard: the routes do not exist for anyone but an admin logged in (an API key never administers)."""
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal = connection.scope.get("auth")
+        if isinstance(principal, Principal) and principal.is_api_key:
+            raise NotFound("not found")
+        await require_admin()(connection.user)
+
+    return guard
 
 
 class AdminController(Controller):
     path = "/admin"
     tags = ["admin"]
-    guards = [admins_only]
-    dependencies = {
-        **use_cases(
-            "find_users", "get_user", "set_account_disabled", "adjust_credits", "list_audit", "list_ledger",
-            "list_tasks", "list_orders", "refund_order",
-        ),
-        **USER_ID,
-    }
 
     @get("/users", summary="Find users")
     async def users(self, find_users: FindUsers, email: str = "", limit: Limit = 20, cursor: Cursor = None) -> AdminUserPage:

@@ -9,14 +9,12 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from application.use_cases.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
 from entrypoints.http.controllers.credits import Cursor, Limit
-from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.schemas.api_keys import ApiKeyIn, ApiKeyPage, NewApiKeyOut
 
 
 class ApiKeysController(Controller):
     path = "/api-keys"
     tags = ["developer"]
-    dependencies = {**use_cases("create_api_key", "list_api_keys", "revoke_api_key"), **USER_ID}
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create an API key (the key is shown only here)")
     async def create(self, data: ApiKeyIn, create_api_key: CreateApiKey, user_id: UUID) -> NewApiKeyOut:

@@ -13,7 +13,6 @@ from application.use_cases.log_out import LogOut
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.sign_up import SignUp, SignUpCommand
 from entrypoints.http.auth import PUBLIC
-from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.rate_limits import AUTH, RATE_LIMIT
 from entrypoints.http.schemas.auth import Credentials, RefreshBody, TokensOut, UserOut
 
@@ -21,7 +20,6 @@ from entrypoints.http.schemas.auth import Credentials, RefreshBody, TokensOut, U
 class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
-    dependencies = use_cases("sign_up", "log_in", "refresh_session", "log_out")
 
     @post("/signup", status_code=HTTP_201_CREATED, opt={PUBLIC: True, RATE_LIMIT: AUTH}, summary="Create an account")
     async def signup(self, data: Credentials, sign_up: SignUp) -> UserOut:
@@ -38,7 +36,7 @@ class AuthController(Controller):
         """A new pair; the old refresh token stops working, and reusing it revokes the login."""
         return TokensOut.of(await refresh_session(data.refresh_token))
 
-    @post("/logout", status_code=HTTP_204_NO_CONTENT, dependencies=USER_ID, summary="Log out")
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, summary="Log out")
     async def logout(self, data: RefreshBody, log_out: LogOut, user_id: UUID) -> None:
         """Revoke this login's refresh tokens."""
         await log_out(user_id, data.refresh_token)
@@ -47,7 +45,6 @@ class AuthController(Controller):
 class MeController(Controller):
     path = "/me"
     tags = ["auth"]
-    dependencies = {**use_cases("get_me"), **USER_ID}
 
     @get("/", summary="The current user")
     async def me(self, get_me: GetMe, user_id: UUID) -> UserOut:

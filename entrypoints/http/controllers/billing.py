@@ -17,8 +17,8 @@ from application.use_cases.billing.read_orders import GetOrder, ListOrders
 from application.use_cases.billing.verify_checkout import VerifyCheckout, VerifyCheckoutCommand
 from entrypoints.http.auth import PUBLIC, SCOPE
 from entrypoints.http.controllers.credits import Cursor, Limit
-from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.links import absolute_url
+from entrypoints.settings import Settings
 from entrypoints.http.schemas.billing import (
     OrderBody,
     OrderOut,
@@ -50,7 +50,6 @@ def problems(descriptions: dict[int, str]) -> dict[int, ResponseSpec]:
 class PlansController(Controller):
     path = "/plans"
     tags = ["billing"]
-    dependencies = use_cases("list_plans")
 
     @get("/", opt={PUBLIC: True}, summary="Credit plans for sale (no auth)")
     async def plans(self, list_plans: ListPlans) -> list[PlanOut]:
@@ -62,7 +61,6 @@ class OrdersController(Controller):
     path = "/orders"
     opt = {SCOPE: "billing"}  # API keys need billing:read or billing:write
     tags = ["billing"]
-    dependencies = {**use_cases("create_order", "list_orders", "get_order", "verify_checkout"), **USER_ID}
 
     @post(
         "/",
@@ -71,13 +69,13 @@ class OrdersController(Controller):
         responses=problems({404: "Unknown or disabled plan", 502: "The payment gateway failed; nothing was stored"}),
     )
     async def create(
-        self, request: Request[Any, Any, Any], data: OrderBody, create_order: CreateOrder, user_id: UUID
+        self, request: Request[Any, Any, Any], data: OrderBody, create_order: CreateOrder, user_id: UUID, settings: Settings
     ) -> PlacedOrderOut:
         """A `created` order plus `checkout`: what the client needs to open the gateway's checkout."""
         placed = await create_order(user_id, data.plan_id)
         checkout = placed.checkout.to_dict()
         if isinstance(url := checkout.get("checkout_url"), str) and url.startswith("/"):
-            checkout["checkout_url"] = absolute_url(request, url)
+            checkout["checkout_url"] = absolute_url(request, settings.public_url, url)
         return PlacedOrderOut.placed(placed, checkout)
 
     @get("/", summary="List orders, newest first")
@@ -122,7 +120,6 @@ class OrdersController(Controller):
 class WebhooksController(Controller):
     path = "/webhooks"
     tags = ["billing"]
-    dependencies = use_cases("handle_webhook")
 
     @post(
         "/razorpay",

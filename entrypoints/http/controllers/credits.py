@@ -10,7 +10,6 @@ from litestar.params import Parameter
 
 from application.use_cases.account import GetBalance, ListLedger
 from entrypoints.http.auth import SCOPE
-from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.schemas.credits import BalanceOut, LedgerPage
 
 Limit = Annotated[int, Parameter(ge=1, le=100, description="Page size, 1 to 100")]
@@ -21,7 +20,6 @@ class CreditsController(Controller):
     path = "/credits"
     opt = {SCOPE: "credits"}  # API keys need credits:read
     tags = ["credits"]
-    dependencies = {**use_cases("get_balance", "list_ledger"), **USER_ID}
 
     @get("/", summary="Current balance")
     async def balance(self, get_balance: GetBalance, user_id: UUID) -> BalanceOut:

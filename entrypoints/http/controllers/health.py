@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
-from uuid import UUID
 
 from litestar import Controller, Response, get
-from litestar.datastructures import State
 
-CHECK_TIMEOUT_SECONDS = 3.0
-
-
-async def _database(state: State) -> None:
-    async with state.container.uow() as uow:
-        await uow.credits.balance(UUID(int=0))
-
-
-async def _queue(state: State) -> None:
-    await state.container.queue().ping()
-
-
-async def _storage(state: State) -> None:
-    await state.container.storage().ping()
-
-
-CHECKS = {"database": _database, "queue": _queue, "storage": _storage}
+from application.use_cases.check_readiness import CheckReadiness
 
 
 class HealthController(Controller):
@@ -38,19 +19,8 @@ class HealthController(Controller):
         return {"status": "ok"}
 
     @get("/ready", summary="Readiness")
-    async def ready(self, state: State) -> Response[dict[str, Any]]:
+    async def ready(self, check_readiness: CheckReadiness) -> Response[dict[str, Any]]:
         """200 when database, queue and storage answer; 503 naming the one that fails."""
-        results = await asyncio.gather(*(_run(check, state) for check in CHECKS.values()))
-        checks = dict(zip(CHECKS, results, strict=True))
+        checks = await check_readiness()
         ok = all(result == "ok" for result in checks.values())
         return Response({"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)
-
-
-async def _run(check: Any, state: State) -> str:
-    try:
-        await asyncio.wait_for(check(state), CHECK_TIMEOUT_SECONDS)
-    except TimeoutError:
-        return "timed out"
-    except Exception as exc:  # a readiness probe reports every failure, whatever its kind
-        return f"failed: {type(exc).__name__}"
-    return "ok"

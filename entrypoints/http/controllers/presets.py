@@ -11,7 +11,6 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from application.use_cases.presets import CreatePreset, DeletePreset, GetPreset, ListPresets
 from entrypoints.http.auth import SCOPE
 from entrypoints.http.controllers.credits import Cursor, Limit
-from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.schemas.presets import PresetIn, PresetOut, PresetPage
 
 
@@ -19,7 +18,6 @@ class PresetsController(Controller):
     path = "/presets"
     opt = {SCOPE: "tasks"}  # API keys need tasks:read or tasks:write: presets are part of submitting
     tags = ["presets"]
-    dependencies = {**use_cases("create_preset", "list_presets", "get_preset", "delete_preset"), **USER_ID}
 
     @post("/", status_code=HTTP_201_CREATED, summary="Save a named pipeline (at most 50 per user)")
     async def create(self, data: PresetIn, create_preset: CreatePreset, user_id: UUID) -> PresetOut:

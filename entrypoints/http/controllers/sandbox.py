@@ -11,20 +11,20 @@ from html import escape
 from typing import Annotated
 
 from litestar import Controller, MediaType, Response, get, post
-from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from adapters.sandbox.gateway import SandboxGateway
+from application.ports.payment_gateway import PaymentGateway
 from application.use_cases.billing.handle_webhook import HandleWebhook, WebhookDelivery
 from application.use_cases.billing.read_orders import GetCheckoutOrder
 from application.use_cases.billing.verify_checkout import VerifyCheckout, VerifyCheckoutCommand
 from domain.errors import OrderNotFound
 from domain.orders import Order, OrderStatus
 from domain.plans import format_price
-from entrypoints.http.dependencies import use_cases
 from entrypoints.settings import Settings
 
 RETURN_TO_MAX = 500
@@ -55,8 +55,9 @@ def safe_return(raw: str | None) -> str:
     return raw
 
 
-def _sandbox(state: State) -> SandboxGateway:
-    gateway = state.container.payment_gateway()
+def provide_sandbox(payment_gateway: PaymentGateway) -> SandboxGateway:
+    """Dependency: the configured gateway, which must be the sandbox for its checkout page to exist."""
+    gateway = payment_gateway
     if not isinstance(gateway, SandboxGateway):
         raise OrderNotFound("the sandbox checkout is off: another payment gateway is configured")
     return gateway
@@ -65,7 +66,7 @@ def _sandbox(state: State) -> SandboxGateway:
 class SandboxCheckoutController(Controller):
     path = "/sandbox"
     include_in_schema = False
-    dependencies = use_cases("checkout_order", "verify_checkout", "handle_webhook")
+    dependencies = {"sandbox": Provide(provide_sandbox, sync_to_thread=False)}
 
     @get("/checkout.css", media_type="text/css", cache_control=None)
     async def stylesheet(self) -> str:
@@ -74,20 +75,19 @@ class SandboxCheckoutController(Controller):
     @get("/checkout/{gateway_order_id:str}", media_type=MediaType.HTML)
     async def page(
         self,
-        state: State,
+        sandbox: SandboxGateway,
         gateway_order_id: str,
         checkout_order: GetCheckoutOrder,
         return_to: str | None = None,
     ) -> Response[str]:
         """The order's amount, with Pay and Fail buttons."""
-        _sandbox(state)
         order = await checkout_order(gateway_order_id)
         return Response(_page(order, safe_return(return_to)), media_type=MediaType.HTML)
 
     @post("/checkout/{gateway_order_id:str}/pay", status_code=HTTP_303_SEE_OTHER)
     async def pay(
         self,
-        state: State,
+        sandbox: SandboxGateway,
         gateway_order_id: str,
         data: Annotated[CheckoutForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
         checkout_order: GetCheckoutOrder,
@@ -95,7 +95,7 @@ class SandboxCheckoutController(Controller):
         handle_webhook: HandleWebhook,
     ) -> Redirect:
         """Pay in full: the checkout result is verified, then the payment.captured webhook arrives too."""
-        gateway = _sandbox(state)
+        gateway = sandbox
         order = await checkout_order(gateway_order_id)
         if order.status is not OrderStatus.PAID:
             payment = gateway.pay(order.gateway_order_id, order.amount, order.currency)
@@ -110,14 +110,14 @@ class SandboxCheckoutController(Controller):
     @post("/checkout/{gateway_order_id:str}/fail", status_code=HTTP_303_SEE_OTHER)
     async def fail(
         self,
-        state: State,
+        sandbox: SandboxGateway,
         gateway_order_id: str,
         data: Annotated[CheckoutForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
         checkout_order: GetCheckoutOrder,
         handle_webhook: HandleWebhook,
     ) -> Redirect:
         """A failed payment: the payment.failed webhook marks the order failed (a later Pay still works)."""
-        gateway = _sandbox(state)
+        gateway = sandbox
         order = await checkout_order(gateway_order_id)
         if order.status is not OrderStatus.PAID:
             payment = gateway.pay(order.gateway_order_id, order.amount, order.currency, status="failed")

@@ -21,10 +21,10 @@ from application.use_cases.task_files import DeleteTask, FileStream, GetResult, 
 from domain.tasks import Status, Task
 from entrypoints.http.auth import PUBLIC, SCOPE
 from entrypoints.http.controllers.credits import Cursor, Limit
-from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.links import absolute_url
 from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
 from entrypoints.http.schemas.tasks import BatchForm, SharedLinkOut, TaskBatchOut, TaskForm, TaskOut, TaskPage
+from entrypoints.settings import Settings
 
 IdempotencyKey = Annotated[
     str | None, HeaderParameter(name="Idempotency-Key", required=False, description="Retry-safe submission key (24 h)")
@@ -42,12 +42,6 @@ class TasksController(Controller):
     path = "/tasks"
     opt = {SCOPE: "tasks"}  # API keys need tasks:read or tasks:write
     tags = ["tasks"]
-    dependencies = {
-        **use_cases("submit_task", "list_tasks", "get_task", "task_events", "get_source", "get_result"),
-        **use_cases("share_result", "delete_task"),
-        **use_cases("get_preview", "submit_batch"),
-        **USER_ID,
-    }
 
     @post("/", status_code=HTTP_202_ACCEPTED, opt={RATE_LIMIT: SUBMIT}, summary="Submit an image task (one credit)")
     async def submit(
@@ -132,10 +126,10 @@ class TasksController(Controller):
         return image_response(await get_preview(user_id, task_id))
 
     @post("/{task_id:uuid}/share", status_code=HTTP_201_CREATED, summary="Make a signed, expiring download link")
-    async def share(self, request: Request, task_id: UUID, share_result: ShareResult, user_id: UUID) -> SharedLinkOut:  # type: ignore[type-arg]
+    async def share(self, request: Request, task_id: UUID, share_result: ShareResult, user_id: UUID, settings: Settings) -> SharedLinkOut:  # type: ignore[type-arg]
         """An unauthenticated link to the result; 409 unless completed."""
         link = await share_result(user_id, task_id)
-        url = absolute_url(request, f"/api/v1/shared/{link.token}")
+        url = absolute_url(request, settings.public_url, f"/api/v1/shared/{link.token}")
         return SharedLinkOut(url=url, expires_at=link.expires_at)
 
     @delete("/{task_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="Delete a task and its images")
@@ -147,7 +141,6 @@ class TasksController(Controller):
 class SharedController(Controller):
     path = "/shared"
     tags = ["tasks"]
-    dependencies = use_cases("open_shared_result")
 
     @get("/{token:str}", opt={PUBLIC: True}, summary="Download a shared result (no auth)")
     async def shared(self, token: str, open_shared_result: OpenSharedResult) -> Stream:

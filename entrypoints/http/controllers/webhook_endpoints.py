@@ -15,17 +15,12 @@ from application.use_cases.webhooks.endpoints import (
     NewEndpoint,
 )
 from entrypoints.http.controllers.credits import Cursor, Limit
-from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.schemas.webhook_endpoints import DeliveryPage, EndpointIn, EndpointPage, NewEndpointOut
 
 
 class WebhookEndpointsController(Controller):
     path = "/webhook-endpoints"
     tags = ["developer"]
-    dependencies = {
-        **use_cases("create_webhook_endpoint", "list_webhook_endpoints", "delete_webhook_endpoint", "list_deliveries"),
-        **USER_ID,
-    }
 
     @post("/", status_code=HTTP_201_CREATED, summary="Add a webhook endpoint (the signing secret is shown only here)")
     async def create(self, data: EndpointIn, create_webhook_endpoint: CreateWebhookEndpoint, user_id: UUID) -> NewEndpointOut:

@@ -11,10 +11,10 @@ from uuid import UUID
 from jinja2 import Environment, FileSystemLoader
 from litestar import MediaType, Request
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.datastructures import State
 from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
+from application.use_cases.account import GetMe
 from domain.errors import Unauthenticated
 from domain.users import User
 from entrypoints.http.dashboard.csrf import token_for
@@ -160,12 +160,12 @@ def safe_next(raw: str | None) -> str:
     return "/"
 
 
-async def provide_viewer(request: Request[Any, Any, Any], state: State) -> User:
+async def provide_viewer(request: Request[Any, Any, Any], get_me: GetMe) -> User:
     """Dependency: the logged-in user, read fresh so the balance in the header is always current."""
     user_id: UUID | None = request.scope.get("user")
     if user_id is None:
         raise LoginRequired("log in to see this page")
     try:
-        return await state.container.get_me()(user_id)  # type: ignore[no-any-return]
+        return await get_me(user_id)
     except Unauthenticated:
         raise LoginRequired("the account no longer exists") from None

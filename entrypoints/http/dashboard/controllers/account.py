@@ -16,7 +16,6 @@ from application.use_cases.sign_up import SignUp, SignUpCommand
 from domain.errors import EmailTaken, InvalidCredentials, ValidationFailed
 from entrypoints.http.dashboard import session
 from entrypoints.http.dashboard.views import page, safe_next, see_other
-from entrypoints.http.dependencies import use_cases
 from entrypoints.http.rate_limits import AUTH, RATE_LIMIT
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
@@ -31,7 +30,6 @@ def _already_in(request: Request[Any, Any, Any]) -> bool:
 
 
 class AccountController(Controller):
-    dependencies = use_cases("sign_up", "log_in", "log_out")
 
     @get("/login", summary="Log-in page")
     async def login_page(self, request: Request[Any, Any, Any], next: str | None = None) -> Template | Redirect:

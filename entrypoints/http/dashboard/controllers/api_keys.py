@@ -14,7 +14,6 @@ from domain.api_keys import MAX_LIVE_KEYS, Scope
 from domain.errors import ValidationFailed
 from domain.users import User
 from entrypoints.http.dashboard.views import page, see_other
-from entrypoints.http.dependencies import use_cases
 
 PATH = "/keys"
 # The new secret crosses the redirect in a cookie that only this page reads, once, within a minute.
@@ -35,7 +34,6 @@ def _flash(value: str, max_age: int) -> Cookie:
 
 class ApiKeysPageController(Controller):
     path = PATH
-    dependencies = use_cases("create_api_key", "list_api_keys", "revoke_api_key")
 
     @get("/", summary="API keys page")
     async def keys(self, request: Request[Any, Any, Any], viewer: User, list_api_keys: ListApiKeys) -> Template:

@@ -18,7 +18,6 @@ from application.use_cases.billing.verify_checkout import VerifyCheckout, Verify
 from domain.errors import FieldError, ValidationFailed
 from domain.users import User
 from entrypoints.http.dashboard.views import page, see_other
-from entrypoints.http.dependencies import use_cases
 from entrypoints.http.schemas.billing import OrderOut, PlanOut
 from entrypoints.http.security_headers import CHECKOUT_HEADERS
 
@@ -27,7 +26,6 @@ RECENT_ORDERS = 10
 
 
 class BuyController(Controller):
-    dependencies = use_cases("list_plans", "create_order", "list_orders", "get_order", "verify_checkout")
 
     @get("/buy", summary="Buy credits: the plans")
     async def plans(self, request: Request[Any, Any, Any], viewer: User, list_plans: ListPlans, list_orders: ListOrders) -> Template:

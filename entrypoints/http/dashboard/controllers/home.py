@@ -16,20 +16,19 @@ from domain.operations import MAX_OPERATIONS
 from domain.users import User
 from entrypoints.http.dashboard import forms
 from entrypoints.http.dashboard.views import page, see_other
-from entrypoints.http.dependencies import use_cases
 from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
 from entrypoints.http.schemas.tasks import TaskOut
+from entrypoints.settings import Settings
 
 RECENT = 5
 
 
 class HomeController(Controller):
-    dependencies = use_cases("list_tasks", "submit_task")
 
     @get("/", summary="Home: balance, upload form, latest tasks")
-    async def home(self, request: Request[Any, Any, Any], viewer: User, list_tasks: ListTasks) -> Template:
+    async def home(self, request: Request[Any, Any, Any], viewer: User, list_tasks: ListTasks, settings: Settings) -> Template:
         """The upload form, or the way to buy credits when there are none."""
-        return await _home(request, viewer, list_tasks, forms.UploadForm(), {})
+        return await _home(request, settings, viewer, list_tasks, forms.UploadForm(), {})
 
     @get("/upload", summary="Where a form error left the browser: back to the form")
     async def upload_page(self) -> Redirect:
@@ -38,7 +37,12 @@ class HomeController(Controller):
 
     @post("/upload", opt={RATE_LIMIT: SUBMIT}, summary="Submit the upload form")
     async def upload(
-        self, request: Request[Any, Any, Any], viewer: User, submit_task: SubmitTask, list_tasks: ListTasks
+        self,
+        request: Request[Any, Any, Any],
+        viewer: User,
+        submit_task: SubmitTask,
+        list_tasks: ListTasks,
+        settings: Settings,
     ) -> Template | Redirect:
         """Charge one credit and queue the task, then show it; errors come back next to their fields."""
         form = await request.form()
@@ -59,9 +63,9 @@ class HomeController(Controller):
                 )
             )
         except ValidationFailed as exc:
-            return await _home(request, viewer, list_tasks, fields, {e.field: e.message for e in exc.errors}, 422)
+            return await _home(request, settings, viewer, list_tasks, fields, {e.field: e.message for e in exc.errors}, 422)
         except UnsupportedImage as exc:
-            return await _home(request, viewer, list_tasks, fields, {"image": exc.detail}, 415)
+            return await _home(request, settings, viewer, list_tasks, fields, {"image": exc.detail}, 415)
         except InsufficientCredits:
             return see_other("/buy?notice=no-credits")
         finally:
@@ -72,13 +76,13 @@ class HomeController(Controller):
 
 async def _home(
     request: Request[Any, Any, Any],
+    settings: Settings,
     viewer: User,
     list_tasks: ListTasks,
     form: forms.UploadForm,
     errors: dict[str, str],
     status_code: int = 200,
 ) -> Template:
-    settings = request.app.state.container.settings()
     recent = [TaskOut.of(task) for task in (await list_tasks(viewer.id, None, RECENT, None)).items]
     return page(
         request,

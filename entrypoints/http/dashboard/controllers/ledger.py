@@ -12,7 +12,6 @@ from domain.users import User
 from entrypoints.http.controllers.credits import Cursor
 from entrypoints.http.dashboard.charts import balance_chart
 from entrypoints.http.dashboard.views import page
-from entrypoints.http.dependencies import use_cases
 from entrypoints.http.schemas.credits import LedgerPage
 
 PAGE_SIZE = 25
@@ -21,7 +20,6 @@ CHART_ENTRIES = 100  # the chart shows the latest movements, at most this many
 
 class LedgerController(Controller):
     path = "/ledger"
-    dependencies = use_cases("list_ledger")
 
     @get("/", summary="Ledger page")
     async def ledger(self, request: Request[Any, Any, Any], viewer: User, list_ledger: ListLedger, cursor: Cursor = None) -> Template:

@@ -14,8 +14,8 @@ from application.use_cases.accounts.verify_email import VerifyEmail
 from domain.errors import EmailTaken, LinkTokenInvalid, ValidationFailed
 from domain.users import normalise_email
 from entrypoints.http.dashboard.views import page
-from entrypoints.http.dependencies import use_cases
 from entrypoints.http.rate_limits import ACCOUNT, RATE_LIMIT, RESET_EMAIL_STORE, RESET_EMAIL_WINDOW_SECONDS, limit_per_key
+from entrypoints.settings import Settings
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 RESET = "Choose a new password"
@@ -26,7 +26,6 @@ SENT = "If an account has that address, a link to choose a new password is on it
 
 
 class MailLinksController(Controller):
-    dependencies = use_cases("request_password_reset", "confirm_password_reset", "verify_email")
 
     @get("/forgot-password", summary="Ask for a password-reset link")
     async def forgot_page(self, request: Request[Any, Any, Any]) -> Template:
@@ -34,7 +33,11 @@ class MailLinksController(Controller):
 
     @post("/forgot-password", opt={RATE_LIMIT: ACCOUNT}, summary="Mail a password-reset link")
     async def forgot(
-        self, request: Request[Any, Any, Any], data: Annotated[dict[str, Any], Form], request_password_reset: RequestPasswordReset
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[dict[str, Any], Form],
+        request_password_reset: RequestPasswordReset,
+        settings: Settings,
     ) -> Template:
         """The same answer whether the address has an account or not."""
         raw = str(data.get("email", ""))
@@ -43,7 +46,7 @@ class MailLinksController(Controller):
         except ValidationFailed as exc:
             errors = {error.field: error.message for error in exc.errors}
             return page(request, "mail_link.html.j2", status_code=422, heading=FORGOT, mode="ask", email=raw, errors=errors)
-        limit = request.app.state.container.settings().rate_limit_reset_per_email
+        limit = settings.rate_limit_reset_per_email
         await limit_per_key(request, RESET_EMAIL_STORE, email, limit, RESET_EMAIL_WINDOW_SECONDS)
         await request_password_reset(email)
         return page(request, "mail_link.html.j2", heading=FORGOT, mode="sent", message=SENT)

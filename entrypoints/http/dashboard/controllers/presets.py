@@ -15,14 +15,12 @@ from domain.presets import MAX_PRESETS, NAME_MAX
 from domain.users import User
 from entrypoints.http.dashboard import forms
 from entrypoints.http.dashboard.views import page, see_other
-from entrypoints.http.dependencies import use_cases
 
 PATH = "/presets"
 
 
 class PresetsPageController(Controller):
     path = PATH
-    dependencies = use_cases("create_preset", "list_presets", "delete_preset")
 
     @get("/", summary="Presets page")
     async def presets(self, request: Request[Any, Any, Any], viewer: User, list_presets: ListPresets) -> Template:

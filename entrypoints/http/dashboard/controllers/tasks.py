@@ -23,9 +23,9 @@ from entrypoints.http.controllers.credits import Cursor
 from entrypoints.http.controllers.tasks import image_response
 from entrypoints.http.dashboard.charts import tasks_per_day_chart
 from entrypoints.http.dashboard.views import page, see_other
-from entrypoints.http.dependencies import USER_ID, use_cases
 from entrypoints.http.links import absolute_url
 from entrypoints.http.schemas.tasks import SharedLinkOut, TaskOut
+from entrypoints.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +37,6 @@ TaskIds = Annotated[list[UUID], Parameter(max_items=100, description="Tasks to f
 
 class TaskPagesController(Controller):
     path = "/tasks"
-    dependencies = {
-        **use_cases("list_tasks", "get_task", "get_source", "get_result", "get_preview", "share_result", "delete_task"),
-        **USER_ID,
-    }
 
     @get("/", summary="Task history")
     async def history(
@@ -87,11 +83,17 @@ class TaskPagesController(Controller):
 
     @post("/{task_id:uuid}/share", status_code=200, summary="Make a share link")
     async def share(
-        self, request: Request[Any, Any, Any], task_id: UUID, viewer: User, share_result: ShareResult, get_task: GetTask
+        self,
+        request: Request[Any, Any, Any],
+        task_id: UUID,
+        viewer: User,
+        share_result: ShareResult,
+        get_task: GetTask,
+        settings: Settings,
     ) -> Template:
         """The task page again, showing a signed, expiring link to the result."""
         link = await share_result(viewer.id, task_id)
-        url = absolute_url(request, f"/api/v1/shared/{link.token}")
+        url = absolute_url(request, settings.public_url, f"/api/v1/shared/{link.token}")
         return _task_page(request, viewer, await get_task(viewer.id, task_id), SharedLinkOut(url, link.expires_at))
 
     @post("/{task_id:uuid}/delete", summary="Delete a task")
@@ -102,7 +104,6 @@ class TaskPagesController(Controller):
 
 
 class TaskEventsController(Controller):
-    dependencies = {**use_cases("task_events"), **USER_ID}
 
     @get("/events", summary="Live status of tasks (server-sent events)")
     async def events(self, user_id: UUID, task_events: TaskEvents, task: TaskIds) -> ServerSentEvent:

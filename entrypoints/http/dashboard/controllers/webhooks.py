@@ -21,7 +21,6 @@ from domain.outbound_webhooks import LOW_CREDITS_DEFAULT, MAX_ENDPOINTS, EventTy
 from domain.users import User
 from entrypoints.http.controllers.credits import Cursor
 from entrypoints.http.dashboard.views import page, see_other
-from entrypoints.http.dependencies import use_cases
 
 PATH = "/webhooks"
 DELIVERIES_PAGE_SIZE = 25
@@ -51,9 +50,6 @@ def _threshold(raw: str) -> int | None:
 
 class WebhooksPageController(Controller):
     path = PATH
-    dependencies = use_cases(
-        "create_webhook_endpoint", "list_webhook_endpoints", "delete_webhook_endpoint", "list_deliveries"
-    )
 
     @get("/", summary="Webhook endpoints page")
     async def endpoints(
