@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, delete, get, post
@@ -9,8 +10,6 @@ from litestar.di import Provide
 from litestar.response import Stream
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from application.ports.clock import Clock
-from application.ports.security import TokenIssuer
 from application.use_cases.accounts.delete_account import DeleteAccount
 from application.use_cases.accounts.export_account import ExportAccount
 from application.use_cases.accounts.change_credentials import ChangeEmail, ChangePassword, ChangePasswordCommand
@@ -59,8 +58,11 @@ class AccountAuthController(Controller):
         await verify_email(data.token)
 
 
-def current_family(request: Request, tokens: TokenIssuer, clock: Clock) -> UUID | None:  # type: ignore[type-arg]
-    """Dependency: the login family of the bearer access token, when it names one."""
+def current_family(request: Request, tokens: Any, clock: Any) -> UUID | None:  # type: ignore[type-arg]
+    """Dependency: the login family of the bearer access token, when it names one.
+
+    `tokens` is the TokenIssuer and `clock` the Clock: Protocols, which Litestar cannot check, hence Any.
+    """
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
     try:
         family = tokens.read(token, ACCESS, clock.now()).family
