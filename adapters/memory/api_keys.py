@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from adapters.memory.repositories import _page
+from adapters.memory.state import newest_first_page
 from domain.api_keys import ApiKey
 from domain.values import Page
 
 if TYPE_CHECKING:
-    from adapters.memory.unit_of_work import MemoryState
+    from adapters.memory.state import MemoryState
 
 
 class MemoryApiKeyRepository:
@@ -29,7 +29,7 @@ class MemoryApiKeyRepository:
         return True
 
     async def list(self, user_id: UUID, limit: int, cursor: str | None) -> Page[ApiKey]:
-        page = _page(self._live(user_id), limit, cursor)
+        page = newest_first_page(self._live(user_id), limit, cursor)
         return Page([dataclasses.replace(key) for key in page.items], page.next_cursor)
 
     async def by_hash(self, key_hash: str) -> ApiKey | None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from adapters.memory.repositories import _page
+from adapters.memory.state import newest_first_page
 from domain.audit import AuditEntry
 from domain.values import Page
 
 if TYPE_CHECKING:
-    from adapters.memory.unit_of_work import MemoryState
+    from adapters.memory.state import MemoryState
 
 
 class MemoryAuditLogRepository:
@@ -20,4 +20,4 @@ class MemoryAuditLogRepository:
         self.state.audit.append(entry)
 
     async def list(self, limit: int, cursor: str | None) -> Page[AuditEntry]:
-        return _page(list(self.state.audit), limit, cursor)
+        return newest_first_page(list(self.state.audit), limit, cursor)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from adapters.memory.repositories import _page
+from adapters.memory.state import newest_first_page
 from domain.errors import DuplicateRecord, InvalidTransition
 from domain.orders import Order, OrderStatus, Payment, PaymentKind
 from domain.plans import DEFAULT_PLANS, Plan
@@ -16,12 +16,7 @@ from domain.values import Page
 from domain.webhooks import WebhookEvent, WebhookOutcome
 
 if TYPE_CHECKING:
-    from adapters.memory.unit_of_work import MemoryState
-
-
-def seeded_plans() -> dict[UUID, Plan]:
-    """A fresh store starts where the migration leaves a database: with the default plans."""
-    return {plan.id: plan for plan in DEFAULT_PLANS}
+    from adapters.memory.state import MemoryState
 
 
 class MemoryPlanRepository:
@@ -75,7 +70,7 @@ class MemoryOrderRepository:
 
     async def list(self, user_id: UUID, limit: int, cursor: str | None) -> Page[Order]:
         mine = [dataclasses.replace(o) for o in self.state.orders.values() if o.user_id == user_id]
-        return _page(mine, limit, cursor)
+        return newest_first_page(mine, limit, cursor)
 
     async def mark_paid(self, order_id: UUID, now: datetime) -> Order | None:
         return self._move(order_id, lambda order: order.pay(now))

@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from adapters.memory.repositories import _page
+from adapters.memory.state import newest_first_page
 from domain.outbound_webhooks import Delivery, DeliveryStatus, EventType, WebhookEndpoint
 from domain.values import Page
 
 if TYPE_CHECKING:
-    from adapters.memory.unit_of_work import MemoryState
+    from adapters.memory.state import MemoryState
 
 
 class MemoryWebhookEndpointRepository:
@@ -35,7 +35,7 @@ class MemoryWebhookEndpointRepository:
         return dataclasses.replace(endpoint)
 
     async def list(self, user_id: UUID, limit: int, cursor: str | None) -> Page[WebhookEndpoint]:
-        page = _page(self._owned(user_id), limit, cursor)
+        page = newest_first_page(self._owned(user_id), limit, cursor)
         return Page([dataclasses.replace(e) for e in page.items], page.next_cursor)
 
     async def delete(self, endpoint_id: UUID, user_id: UUID) -> bool:
@@ -80,7 +80,7 @@ class MemoryDeliveryRepository:
 
     async def list(self, endpoint_id: UUID, limit: int, cursor: str | None) -> Page[Delivery]:
         mine = [d for d in self.state.deliveries.values() if d.endpoint_id == endpoint_id]
-        page = _page(mine, limit, cursor)
+        page = newest_first_page(mine, limit, cursor)
         return Page([dataclasses.replace(d) for d in page.items], page.next_cursor)
 
     async def claim_due(self, now: datetime, hold_until: datetime, limit: int) -> list[UUID]:

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from adapters.memory.repositories import _page
+from adapters.memory.state import newest_first_page
 from domain.errors import DuplicateRecord
 from domain.presets import Preset
 from domain.values import Page
 
 if TYPE_CHECKING:
-    from adapters.memory.unit_of_work import MemoryState
+    from adapters.memory.state import MemoryState
 
 
 class MemoryPresetRepository:
@@ -35,7 +35,7 @@ class MemoryPresetRepository:
         return True
 
     async def list(self, owner_id: UUID, limit: int, cursor: str | None) -> Page[Preset]:
-        return _page(self._owned(owner_id), limit, cursor)
+        return newest_first_page(self._owned(owner_id), limit, cursor)
 
     async def get(self, owner_id: UUID, name: str) -> Preset | None:
         return next((dataclasses.replace(p) for p in self._owned(owner_id) if p.name == name), None)

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from adapters.memory.state import newest_first_page
 from domain.credits import LedgerEntry, Reason
 from domain.cursor import decode_cursor, decode_seq_cursor, encode_cursor, encode_seq_cursor
 from domain.errors import DuplicateRecord, EmailTaken, InsufficientCredits, InvalidTransition
@@ -18,22 +19,11 @@ from domain.users import User
 from domain.values import Page
 
 if TYPE_CHECKING:
-    from adapters.memory.unit_of_work import MemoryState
+    from adapters.memory.state import MemoryState
 
 # A refund per task and a purchase (or reversal) per order happen once: the store's unique rules.
 _ONCE_PER_TASK = {Reason.TASK_CHARGE, Reason.TASK_REFUND}
 _ONCE_PER_ORDER = {Reason.PURCHASE}
-
-
-def _page(items: list[Any], limit: int, cursor: str | None) -> Page[Any]:
-    ordered = sorted(items, key=lambda item: (item.created_at, item.id), reverse=True)
-    if cursor is not None:
-        position = decode_cursor(cursor)
-        ordered = [item for item in ordered if (item.created_at, item.id) < position]
-    chosen = ordered[:limit]
-    more = len(ordered) > limit
-    last = chosen[-1] if chosen else None
-    return Page(chosen, encode_cursor(last.created_at, last.id) if more and last else None)
 
 
 class MemoryUserRepository:
@@ -76,7 +66,7 @@ class MemoryUserRepository:
 
     async def search(self, email: str, limit: int, cursor: str | None) -> Page[User]:
         found = [dataclasses.replace(u) for u in self.state.users.values() if email in u.email]
-        return _page(found, limit, cursor)
+        return newest_first_page(found, limit, cursor)
 
 
 class MemoryCreditRepository:
@@ -186,7 +176,7 @@ class MemoryTaskRepository:
             for t in self.state.tasks.values()
             if t.owner_id == owner_id and (status is None or t.status == status)
         ]
-        return _page(mine, limit, cursor)
+        return newest_first_page(mine, limit, cursor)
 
     async def claim(self, task_id: UUID, now: datetime, lease_until: datetime) -> Task | None:
         task = self.state.tasks.get(task_id)

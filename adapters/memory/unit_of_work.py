@@ -12,12 +12,12 @@ from adapters.memory.api_keys import MemoryApiKeyRepository
 from adapters.memory.presets import MemoryPresetRepository
 from adapters.memory.audit import MemoryAuditLogRepository
 from adapters.memory.outbound_webhooks import MemoryDeliveryRepository, MemoryWebhookEndpointRepository
+from adapters.memory.state import MemoryState
 from adapters.memory.billing import (
     MemoryOrderRepository,
     MemoryPaymentRepository,
     MemoryPlanRepository,
     MemoryWebhookEventRepository,
-    seeded_plans,
 )
 from adapters.memory.repositories import (
     MemoryCreditRepository,
@@ -36,24 +36,6 @@ from domain.sessions import RefreshToken
 from domain.tasks import KeptKey, Task
 from domain.users import User
 from domain.webhooks import WebhookEvent
-
-
-@dataclass
-class MemoryState:
-    users: dict[UUID, User] = field(default_factory=dict)
-    ledger: list[LedgerEntry] = field(default_factory=list)
-    tasks: dict[UUID, Task] = field(default_factory=dict)
-    kept_keys: dict[tuple[UUID, str], KeptKey] = field(default_factory=dict)
-    refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
-    plans: dict[UUID, Plan] = field(default_factory=seeded_plans)
-    orders: dict[UUID, Order] = field(default_factory=dict)
-    payments: list[Payment] = field(default_factory=list)
-    webhook_events: dict[tuple[str, str], WebhookEvent] = field(default_factory=dict)
-    api_keys: dict[UUID, ApiKey] = field(default_factory=dict)
-    presets: dict[UUID, Preset] = field(default_factory=dict)
-    audit: list[AuditEntry] = field(default_factory=list)
-    webhook_endpoints: dict[UUID, WebhookEndpoint] = field(default_factory=dict)
-    deliveries: dict[UUID, Delivery] = field(default_factory=dict)
 
 
 BILLING = ("plans", "orders", "payments", "webhook_events")
