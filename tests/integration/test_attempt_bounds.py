@@ -22,8 +22,8 @@ from tests.support.stack import PASSWORD, Stack, production_stack
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
-# Seconds of pixels on this machine, well past a 1 s lease.
-SLOW = json.dumps([{"op": "blur", "radius": 50}] * 4)
+# Seconds of pixels even on an idle machine (about 6 s here), well past a 1 s lease.
+SLOW = json.dumps([{"op": "blur", "radius": 50}] * 10)
 # A lease of 1 s, redelivered and swept every few seconds: without a heartbeat a second attempt would start.
 SHORT_LEASE = {"task_lease_seconds": 1, "queue_redelivery_seconds": 2, "sweep_interval_seconds": 1,
                "sweep_queued_after_seconds": 2}  # fmt: skip
@@ -31,7 +31,7 @@ SHORT_LEASE = {"task_lease_seconds": 1, "queue_redelivery_seconds": 2, "sweep_in
 
 def large_jpeg() -> bytes:
     out = io.BytesIO()
-    Image.linear_gradient("L").resize((3000, 2000)).convert("RGB").save(out, "JPEG")
+    Image.linear_gradient("L").resize((5000, 4000)).convert("RGB").save(out, "JPEG")
     return out.getvalue()
 
 
