@@ -51,6 +51,25 @@ class Task:
     fingerprint: str | None = None
     images_deleted_at: datetime | None = None  # the retention period ended: the row stays, the images are gone
 
+    @classmethod
+    def queued(
+        cls,
+        id: UUID,
+        owner_id: UUID,
+        title: str,
+        metadata: dict[str, Any],
+        operations: tuple[Operation, ...],
+        source: ImageInfo,
+        source_key: str,
+        now: datetime,
+        idempotency_key: str | None = None,
+        fingerprint: str | None = None,
+    ) -> Task:
+        """A task as a submission creates it: queued, charged in the same transaction, not yet attempted."""
+        return cls(id=id, owner_id=owner_id, title=title, metadata=metadata, operations=operations, source=source,
+                   source_key=source_key, created_at=now, updated_at=now, idempotency_key=idempotency_key,
+                   fingerprint=fingerprint)  # fmt: skip
+
     def claim(self, now: datetime, lease_until: datetime) -> None:
         """Take the task for one attempt: from queued, or from processing whose lease ran out."""
         lease_expired = self.status is Status.PROCESSING and self.lease_until is not None and self.lease_until < now

@@ -68,19 +68,10 @@ class SubmitBatch(SubmitTask):
         for index, (info, title) in enumerate(zip(infos, titles)):
             task_id = self.ids.new()
             tasks.append(
-                Task(
-                    id=task_id,
-                    owner_id=cmd.owner_id,
-                    title=title,
-                    metadata=metadata,
-                    operations=operations,
-                    source=info,
-                    source_key=source_key(task_id),
-                    created_at=now,
-                    updated_at=now,
-                    idempotency_key=f"{key}#{index}" if key else None,
-                    fingerprint=fingerprint if key else None,
-                )
+                Task.queued(
+                    task_id, cmd.owner_id, title, metadata, operations, info, source_key(task_id), now,
+                    idempotency_key=f"{key}#{index}" if key else None, fingerprint=fingerprint if key else None,
+                )  # fmt: skip
             )
         stored: list[str] = []
         try:

@@ -101,18 +101,8 @@ class SubmitTask:
 
         now = self.clock.now()
         task_id = self.ids.new()
-        task = Task(
-            id=task_id,
-            owner_id=cmd.owner_id,
-            title=title,
-            metadata=metadata,
-            operations=operations,
-            source=info,
-            source_key=source_key(task_id),
-            created_at=now,
-            updated_at=now,
-            idempotency_key=key,
-            fingerprint=fingerprint,
+        task = Task.queued(
+            task_id, cmd.owner_id, title, metadata, operations, info, source_key(task_id), now, key, fingerprint
         )
         await self._store(task.source_key, cmd.image)
         try:
