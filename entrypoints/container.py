@@ -82,9 +82,13 @@ from application.use_cases.webhooks.endpoints import (
     ListWebhookEndpoints,
 )
 from domain.outbound_webhooks import RetryPolicy
-from application.use_cases.get_preview import GetPreview
 from application.use_cases.presets import CreatePreset, DeletePreset, GetPreset, ListPresets
-from application.use_cases.task_files import DeleteTask, GetResult, GetSource, OpenSharedResult, ShareResult
+from application.use_cases.task_files.delete_task import DeleteTask
+from application.use_cases.task_files.get_preview import GetPreview
+from application.use_cases.task_files.get_result import GetResult
+from application.use_cases.task_files.get_source import GetSource
+from application.use_cases.task_files.open_shared_result import OpenSharedResult
+from application.use_cases.task_files.share_result import ShareResult
 from domain.memory_budget import pixel_memory
 from entrypoints.jobs import register_jobs
 from entrypoints.settings import Settings

@@ -11,6 +11,7 @@ from uuid import UUID
 from application.ports.clock import Clock, IdGenerator
 from application.ports.metrics import Metrics
 from application.ports.unit_of_work import UnitOfWork
+from application.use_cases.billing.payment_rows import new_payment
 from application.use_cases.common import UowFactory
 from application.use_cases.webhooks.outbox import order_data, record_event
 from domain.credits import Reason
@@ -126,15 +127,7 @@ class CaptureCredits:
     def _payment(
         self, order: Order, cmd: CapturePayment, kind: PaymentKind, credits: int = 0, detail: str | None = None
     ) -> Payment:
-        return Payment(
-            id=self.ids.new(),
-            order_id=order.id,
-            kind=kind,
-            gateway_payment_id=cmd.payment_id,
-            amount=cmd.amount,
-            currency=cmd.currency,
-            source=cmd.source,
-            created_at=self.clock.now(),
-            credits=credits,
-            detail=detail,
-        )
+        return new_payment(
+            self.ids, self.clock.now(), order, kind, cmd.payment_id, cmd.amount, cmd.currency, cmd.source,
+            credits=credits, detail=detail,
+        )  # fmt: skip

@@ -19,12 +19,13 @@ from application.ports.payment_gateway import (
 )
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.billing.capture_credits import CaptureCredits, Captured, CapturePayment, CaptureResult
+from application.use_cases.billing.payment_rows import new_payment
 from application.use_cases.billing.reverse_purchase import Reversal, ReversePurchase
 from application.use_cases.billing.storable_event import storable_event
 from application.use_cases.common import UowFactory
 from domain.credits import Reason
 from domain.errors import BadRequest, DuplicateRecord, InvalidSignature
-from domain.orders import Order, Payment, PaymentKind, PaymentSource
+from domain.orders import Order, PaymentKind, PaymentSource
 from domain.webhooks import WebhookEvent, WebhookOutcome, event_id_of
 
 log = logging.getLogger(__name__)
@@ -151,17 +152,10 @@ class HandleWebhook:
         """The order fails unless it is paid already; a later capture on it (the buyer retried) still grants."""
         failed = await uow.orders.mark_failed(order.id, now)
         await uow.payments.add(
-            Payment(
-                id=self.ids.new(),
-                order_id=order.id,
-                kind=PaymentKind.FAILED,
-                gateway_payment_id=event.payment_id,
-                amount=event.amount,
-                currency=event.currency,
-                source=PaymentSource.WEBHOOK,
-                created_at=now,
-                detail=event.reason,
-            )
+            new_payment(
+                self.ids, now, order, PaymentKind.FAILED, event.payment_id, event.amount, event.currency,
+                PaymentSource.WEBHOOK, detail=event.reason,
+            )  # fmt: skip
         )
         return WebhookOutcome.FAILED if failed else WebhookOutcome.IGNORED
 

@@ -11,6 +11,7 @@ from uuid import UUID
 from application.ports.clock import Clock, IdGenerator
 from application.ports.payment_gateway import RefundProcessed
 from application.ports.unit_of_work import UnitOfWork
+from application.use_cases.billing.payment_rows import new_payment
 from domain.credits import Reason
 from domain.errors import InsufficientCredits
 from domain.orders import Order, Payment, PaymentKind, PaymentSource, granting_payment_id, reversed_so_far
@@ -104,17 +105,7 @@ class ReversePurchase:
         shortfall: int = 0,
         detail: str | None = None,
     ) -> Payment:
-        return Payment(
-            id=self.ids.new(),
-            order_id=order.id,
-            kind=kind,
-            gateway_payment_id=refund.refund_id,
-            amount=refund.amount,
-            currency=refund.currency,
-            source=source,
-            created_at=self.clock.now(),
-            credits=credits,
-            shortfall=shortfall,
-            detail=detail,
-            refunded_payment_id=refund.payment_id,
-        )
+        return new_payment(
+            self.ids, self.clock.now(), order, kind, refund.refund_id, refund.amount, refund.currency, source,
+            credits=credits, shortfall=shortfall, detail=detail, refunded_payment_id=refund.payment_id,
+        )  # fmt: skip

@@ -13,11 +13,16 @@ from litestar.params import Body, HeaderParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Stream
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from application.use_cases.get_preview import GetPreview
 from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
 from application.use_cases.submit_batch import SubmitBatch, SubmitBatchCommand
 from application.use_cases.submit_task import SubmitTask, SubmitTaskCommand
-from application.use_cases.task_files import DeleteTask, FileStream, GetResult, GetSource, OpenSharedResult, ShareResult
+from application.use_cases.task_files.delete_task import DeleteTask
+from application.use_cases.task_files.get_preview import GetPreview
+from application.use_cases.task_files.get_result import GetResult
+from application.use_cases.task_files.get_source import GetSource
+from application.use_cases.task_files.open_shared_result import OpenSharedResult
+from application.use_cases.task_files.share_result import ShareResult
+from application.use_cases.task_files.stream import FileStream
 from domain.tasks import Status, Task
 from entrypoints.http.auth import PUBLIC, SCOPE
 from entrypoints.http.controllers.credits import Cursor, Limit

@@ -13,9 +13,12 @@ from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage, Stream, Template
 
-from application.use_cases.get_preview import GetPreview
 from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
-from application.use_cases.task_files import DeleteTask, GetResult, GetSource, ShareResult
+from application.use_cases.task_files.delete_task import DeleteTask
+from application.use_cases.task_files.get_preview import GetPreview
+from application.use_cases.task_files.get_result import GetResult
+from application.use_cases.task_files.get_source import GetSource
+from application.use_cases.task_files.share_result import ShareResult
 from domain.errors import TaskNotFound
 from domain.tasks import Status, Task
 from domain.users import User

@@ -8,7 +8,7 @@ from uuid import UUID
 from application.ports.blob_storage import BlobStorage
 from application.use_cases.common import UowFactory
 from application.use_cases.read_tasks import GetTask
-from application.use_cases.task_files import FileStream
+from application.use_cases.task_files.stream import FileStream
 from domain.errors import NotFound, ResultNotReady, TaskNotFound
 from domain.tasks import Status, preview_key, preview_size
 from domain.values import ImageInfo
