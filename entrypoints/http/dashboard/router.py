@@ -12,6 +12,7 @@ from litestar.static_files import create_static_files_router
 
 from entrypoints.http.dashboard.controllers.account import AccountController
 from entrypoints.http.dashboard.controllers.api_keys import ApiKeysPageController
+from entrypoints.http.dashboard.controllers.batch_upload import BatchUploadController
 from entrypoints.http.dashboard.controllers.billing import BuyController
 from entrypoints.http.dashboard.controllers.home import HomeController
 from entrypoints.http.dashboard.controllers.ledger import LedgerController
@@ -23,6 +24,7 @@ from entrypoints.http.dashboard.csrf import verify_csrf
 from entrypoints.http.dashboard.errors import EXCEPTION_PAGES
 from entrypoints.http.dashboard.session import DashboardSession, Refresher, session_required
 from entrypoints.http.dashboard.views import provide_viewer
+from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.rate_limits import rate_limit_middleware
 from entrypoints.settings import Settings
 
@@ -56,6 +58,13 @@ def dashboard_routers(settings: Settings) -> list[Router]:
             guards=[session_required],
             request_max_body_size=settings.max_upload_bytes,
             **common,
+        ),
+        # The script's batch upload: the same session, CSRF check and body limit, but problem+json answers.
+        Router(
+            route_handlers=[BatchUploadController],
+            guards=[session_required],
+            request_max_body_size=settings.max_upload_bytes,
+            **{**common, "exception_handlers": EXCEPTION_HANDLERS},
         ),
         create_static_files_router(path=ASSETS_PATH, directories=[STATIC], include_in_schema=False),
     ]

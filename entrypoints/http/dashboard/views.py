@@ -35,6 +35,7 @@ REASONS = {
 NOTICES = {
     "welcome": "Welcome to Pixelmill! Your sign-up bonus is in your balance.",
     "deleted": "The task and its images were deleted.",
+    "batch": "Your images were uploaded: one task per image, listed below.",
     "key-revoked": "The API key was revoked: it no longer works.",
     "endpoint-deleted": "The webhook endpoint was deleted: nothing more is sent to it.",
     "preset-saved": "The preset was saved.",

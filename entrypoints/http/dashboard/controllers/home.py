@@ -1,7 +1,8 @@
-"""Home: the balance, the upload form and the latest tasks; the form posts to POST /upload."""
+"""Home: the balance, the upload form and the latest tasks; the form posts to POST /upload (one file or several)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import uuid4
 
@@ -10,17 +11,20 @@ from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
 
 from application.use_cases.read_tasks import ListTasks
+from application.use_cases.submit_batch import MAX_BATCH, SubmitBatch, SubmitBatchCommand
 from application.use_cases.submit_task import SubmitTask, SubmitTaskCommand
 from domain.errors import FieldError, InsufficientCredits, UnsupportedImage, ValidationFailed
 from domain.operations import MAX_OPERATIONS
 from domain.users import User
 from entrypoints.http.dashboard import forms
+from entrypoints.http.dashboard.uploads import chosen_images, close_all
 from entrypoints.http.dashboard.views import page, see_other
 from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
 from entrypoints.http.schemas.tasks import TaskOut
 from entrypoints.settings import Settings
 
 RECENT = 5
+_IMAGE_INDEX = re.compile(r"image\[(\d{1,2})\]")
 
 
 class HomeController(Controller):
@@ -41,37 +45,64 @@ class HomeController(Controller):
         request: Request[Any, Any, Any],
         viewer: User,
         submit_task: SubmitTask,
+        submit_batch: SubmitBatch,
         list_tasks: ListTasks,
         settings: Settings,
     ) -> Template | Redirect:
-        """Charge one credit and queue the task, then show it; errors come back next to their fields."""
+        """Charge a credit per file and queue the tasks, then show the task (or, for several, the history);
+        errors come back next to their fields. This is what a browser without the page's script posts."""
         form = await request.form()
         fields = forms.UploadForm.read(form)
-        image = form.get("image")
+        images: list[UploadFile] = []
+        idempotency_key = str(form.get("idempotency_key") or "") or None  # a double click charges once
         try:
             fields.check()
-            if not isinstance(image, UploadFile) or not image.filename:
-                raise ValidationFailed(FieldError("image", "choose an image to upload"))
+            images = chosen_images(form)
+            if len(images) > 1:
+                await submit_batch(
+                    SubmitBatchCommand(
+                        owner_id=viewer.id,
+                        title=fields.title,
+                        images=[await image.read() for image in images],
+                        metadata=fields.metadata_json(),
+                        operations=fields.operations_json(),
+                        idempotency_key=idempotency_key,
+                    )
+                )
+                return see_other("/tasks?notice=batch")
             submitted = await submit_task(
                 SubmitTaskCommand(
                     owner_id=viewer.id,
                     title=fields.title,
-                    image=await image.read(),
+                    image=await images[0].read(),
                     metadata=fields.metadata_json(),
                     operations=fields.operations_json(),
-                    idempotency_key=str(form.get("idempotency_key") or "") or None,  # a double click charges once
+                    idempotency_key=idempotency_key,
                 )
             )
         except ValidationFailed as exc:
-            return await _home(request, settings, viewer, list_tasks, fields, {e.field: e.message for e in exc.errors}, 422)
+            return await _home(request, settings, viewer, list_tasks, fields, _by_field(exc.errors, images), 422)
         except UnsupportedImage as exc:
-            return await _home(request, settings, viewer, list_tasks, fields, {"image": exc.detail}, 415)
+            errors = _by_field(exc.errors, images) if exc.errors else {"image": exc.detail}
+            return await _home(request, settings, viewer, list_tasks, fields, errors, 415)
         except InsufficientCredits:
             return see_other("/buy?notice=no-credits")
         finally:
-            if isinstance(image, UploadFile):
-                await image.close()
+            await close_all(images)
         return see_other(f"/tasks/{submitted.task.id}")
+
+
+def _by_field(errors: list[FieldError], images: list[UploadFile]) -> dict[str, str]:
+    """Field errors for the form; a batch's `image[i]` is said of the file by its name, under the image field."""
+    shown: dict[str, str] = {}
+    for error in errors:
+        if match := _IMAGE_INDEX.fullmatch(error.field):
+            index = int(match[1])
+            name = images[index].filename if index < len(images) else f"file {index + 1}"
+            shown["image"] = f"{name}: {error.message}"
+        else:
+            shown[error.field] = error.message
+    return shown
 
 
 async def _home(
@@ -97,6 +128,7 @@ async def _home(
         max_upload_bytes=settings.max_upload_bytes,
         max_upload_mib=settings.max_upload_bytes // (1024 * 1024),
         max_operations=MAX_OPERATIONS,
+        max_files=MAX_BATCH,
         idempotency_key=uuid4(),
         specs=list(forms.OPERATIONS.values()),
         params=forms.ALL_PARAMS,
