@@ -24,8 +24,9 @@ from entrypoints.http.controllers.credits import CreditsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.sandbox import sandbox_routes
 from entrypoints.http.controllers.tasks import SharedController, TasksController
-from entrypoints.http.dashboard.error_pages import routing_error
+from entrypoints.http.dashboard.error_pages import ErrorPages
 from entrypoints.http.dashboard.router import dashboard_routers
+from entrypoints.http.dashboard.session import Refresher, SessionServices
 from entrypoints.http.dashboard.views import template_config
 from entrypoints.http.dependencies import app_dependencies
 from entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -78,17 +79,32 @@ def create_app(container: Container) -> Litestar:
         guards=[admins_only(container.require_admin)],
         security=[{"bearer": []}],
     )
+    # Functions, not the providers themselves (see bearer_auth): each request gets fresh use cases and tests' overrides.
+    session = SessionServices(
+        authenticate=lambda: container.authenticate(),
+        ensure_active=lambda: container.ensure_active(),
+        refresher=Refresher(lambda: container.refresh_session()),  # one per app: routers share its recent rotations
+        csrf_secret=settings.jwt_secret,
+        cookie_seconds=settings.refresh_token_seconds,
+    )
+    pages = ErrorPages(
+        authenticate=lambda: container.authenticate(),
+        get_me=lambda: container.get_me(),
+        csrf_secret=settings.jwt_secret,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
     return Litestar(
         route_handlers=[
-            api, uploads, admin, HealthController, MetricsController, *dashboard_routers(settings), *sandbox_routes(settings)
+            api, uploads, admin, HealthController, MetricsController, *dashboard_routers(settings, session, pages),
+            *sandbox_routes(settings),
         ],
         template_config=template_config(),
         dependencies=app_dependencies(container),  # every use case, typed, by its provider's name
-        state=State({"container": container, LIMITER: container.rate_limiter()}),
+        state=State({LIMITER: container.rate_limiter()}),
         # An unknown address, or a method a route lacks, is a page for a browser on a dashboard path.
         exception_handlers={  # type: ignore[arg-type]
-            **EXCEPTION_HANDLERS, NotFoundException: routing_error, MethodNotAllowedException: routing_error
+            **EXCEPTION_HANDLERS, NotFoundException: pages.routing_error, MethodNotAllowedException: pages.routing_error
         },
         lifespan=lifespans(container),
         middleware=[request_context, prometheus_config.middleware],

@@ -1,13 +1,12 @@
 """CSRF protection of the dashboard's forms: a signed double-submit token.
 
 A random nonce lives in an HttpOnly cookie; each form carries HMAC(nonce, user) under a key derived from the
-server's secret. A cross-site page can neither read the cookie nor compute the HMAC, and a token made for one
-user (or for nobody, on the login form) is worthless once someone else is logged in.
+server's secret (csrf_tokens.py). A cross-site page can neither read the cookie nor compute the HMAC, and a token
+made for one user (or for nobody, on the login form) is worthless once someone else is logged in.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from typing import Any
 
@@ -25,19 +24,9 @@ class CsrfRejected(PermissionDeniedException):
     """A form came without this browser's CSRF token."""
 
 
-def _key(secret: str) -> bytes:
-    return hmac.new(secret.encode(), b"pixelmill dashboard csrf", hashlib.sha256).digest()
-
-
-def make_token(secret: str, nonce: str, user_id: object) -> str:
-    message = f"{nonce}:{user_id or '-'}".encode()
-    return hmac.new(_key(secret), message, hashlib.sha256).hexdigest()
-
-
 def token_for(request: Request[Any, Any, Any]) -> str:
-    """The token this request's forms must send back."""
-    secret = request.app.state.container.settings().jwt_secret
-    return make_token(secret, session_of(request).nonce, request.scope.get("user"))
+    """The token this request's forms must send back (the session middleware made it, knowing the user)."""
+    return session_of(request).csrf_token
 
 
 async def verify_csrf(request: Request[Any, Any, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from redis.exceptions import RedisError
 
 from domain.errors import DomainError
 from entrypoints.http.dashboard.session import LoginRequired
-from entrypoints.http.dashboard.error_pages import error_page
+from entrypoints.http.dashboard.error_pages import ErrorPages
 from entrypoints.http.dashboard.views import filesize, see_other
 from entrypoints.http.errors import domain_error, http_error, redis_unavailable, undecodable_text, unknown_charset, validation_error
 
@@ -31,60 +32,39 @@ TITLES = {
 }
 
 
-def _error_page(request: Request[Any, Any, Any], api: Response[dict[str, Any]]) -> Response[Any]:
-    status = api.status_code
-    detail = str(api.content["detail"])
-    if status == 413:
-        limit = request.app.state.container.settings().max_upload_bytes
-        detail = f"An upload may be at most {filesize(limit)} in all. Choose a smaller image."
-    title = TITLES.get(status, "Something went wrong")
-    retry = {"Retry-After": api.headers["Retry-After"]} if "Retry-After" in api.headers else {}
-    return error_page(request, status, title, detail, retry)
-
-
 def login_required(request: Request[Any, Any, Any], _: LoginRequired) -> Response[Any]:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     query = urlencode({"next": target}) if request.method == "GET" and target != "/" else ""
     return see_other("/login" + (f"?{query}" if query else ""))
 
 
-def domain_page(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    return _error_page(request, domain_error(request, exc))
+def exception_pages(pages: ErrorPages) -> dict[type[Exception], Callable[..., Response[Any]]]:
+    """The dashboard routers' exception handlers: the API's answer decides the status, the page says it in words."""
 
+    def as_page(answer: Callable[[Request[Any, Any, Any], Any], Response[dict[str, Any]]]) -> Callable[..., Response[Any]]:
+        def handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+            api = answer(request, exc)
+            status = api.status_code
+            detail = str(api.content["detail"])
+            if status == 413:
+                detail = f"An upload may be at most {filesize(pages.max_upload_bytes)} in all. Choose a smaller image."
+            retry = {"Retry-After": api.headers["Retry-After"]} if "Retry-After" in api.headers else {}
+            return pages.page(request, status, TITLES.get(status, "Something went wrong"), detail, retry)
 
-def http_page(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    return _error_page(request, http_error(request, exc))
+        return handler
 
+    def unexpected_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        detail = "An unexpected error happened on our side; it has been logged. Please try again."
+        return pages.page(request, 500, "Something went wrong", detail)
 
-def validation_page(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    return _error_page(request, validation_error(request, exc))
-
-
-def redis_page(request: Request[Any, Any, Any], exc: RedisError) -> Response[Any]:
-    return _error_page(request, redis_unavailable(request, exc))
-
-
-def undecodable_page(request: Request[Any, Any, Any], exc: UnicodeError) -> Response[Any]:
-    return _error_page(request, undecodable_text(request, exc))
-
-
-def charset_page(request: Request[Any, Any, Any], exc: LookupError) -> Response[Any]:
-    return _error_page(request, unknown_charset(request, exc))
-
-
-def unexpected_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
-    detail = "An unexpected error happened on our side; it has been logged. Please try again."
-    return error_page(request, 500, "Something went wrong", detail)
-
-
-EXCEPTION_PAGES = {
-    LoginRequired: login_required,
-    DomainError: domain_page,
-    ValidationException: validation_page,
-    HTTPException: http_page,
-    RedisError: redis_page,
-    UnicodeError: undecodable_page,
-    LookupError: charset_page,
-    Exception: unexpected_page,
-}
+    return {
+        LoginRequired: login_required,
+        DomainError: as_page(domain_error),
+        ValidationException: as_page(validation_error),
+        HTTPException: as_page(http_error),
+        RedisError: as_page(redis_unavailable),
+        UnicodeError: as_page(undecodable_text),
+        LookupError: as_page(unknown_charset),
+        Exception: unexpected_page,
+    }

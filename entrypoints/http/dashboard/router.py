@@ -21,8 +21,9 @@ from entrypoints.http.dashboard.controllers.presets import PresetsPageController
 from entrypoints.http.dashboard.controllers.tasks import TaskEventsController, TaskPagesController
 from entrypoints.http.dashboard.controllers.webhooks import WebhooksPageController
 from entrypoints.http.dashboard.csrf import verify_csrf
-from entrypoints.http.dashboard.errors import EXCEPTION_PAGES
-from entrypoints.http.dashboard.session import DashboardSession, Refresher, session_required
+from entrypoints.http.dashboard.error_pages import ErrorPages
+from entrypoints.http.dashboard.errors import exception_pages
+from entrypoints.http.dashboard.session import DashboardSession, SessionServices, session_required
 from entrypoints.http.dashboard.views import provide_viewer
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.rate_limits import rate_limit_middleware
@@ -32,13 +33,13 @@ STATIC = Path(__file__).parent / "static"
 ASSETS_PATH = "/assets"
 
 
-def dashboard_routers(settings: Settings) -> list[Router]:
-    refresher = Refresher()  # one per app: every route's middleware shares its memory of recent rotations
+def dashboard_routers(settings: Settings, session: SessionServices, pages: ErrorPages) -> list[Router]:
+    """The routers, given by the app factory the session's services (one per app) and the error pages."""
     common: dict[str, Any] = {
         "path": "/",
-        "middleware": [DefineMiddleware(DashboardSession, refresher=refresher), *rate_limit_middleware(settings)],
+        "middleware": [DefineMiddleware(DashboardSession, services=session), *rate_limit_middleware(settings)],
         "before_request": verify_csrf,
-        "exception_handlers": EXCEPTION_PAGES,
+        "exception_handlers": exception_pages(pages),
         "dependencies": {"viewer": Provide(provide_viewer)},
         "include_in_schema": False,
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -20,8 +21,12 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from application.use_cases.accounts.ensure_active import EnsureActive
+from application.use_cases.authenticate import Authenticate
+from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.session_tokens import Tokens, hash_token
 from domain.errors import AccountDisabled, Unauthenticated
+from entrypoints.http.dashboard.csrf_tokens import make_token
 
 SESSION_COOKIE = "pixelmill_session"
 NONCE_COOKIE = "pixelmill_csrf"  # the CSRF nonce (see csrf.py)
@@ -38,6 +43,7 @@ class Session:
     nonce: str
     tokens_changed: bool = False
     nonce_changed: bool = False
+    csrf_token: str = ""  # what this request's forms must send back, made once the user is known
 
     def replace(self, access_token: str | None, refresh_token: str | None) -> None:
         """New tokens, or none: the response sets, or deletes, the session cookie."""
@@ -81,12 +87,13 @@ class Refresher:
     rotated it (its nonce cookie): a replay from anywhere else meets the API's rule (401, the login revoked).
     """
 
-    def __init__(self, grace_seconds: float = 30.0) -> None:
+    def __init__(self, refresh_session: Callable[[], RefreshSession], grace_seconds: float = 30.0) -> None:
+        self.refresh_session = refresh_session
         self.grace_seconds = grace_seconds
         self._recent: dict[str, tuple[float, Tokens]] = {}
         self._lock: asyncio.Lock | None = None
 
-    async def __call__(self, container: Any, refresh_token: str, browser: str) -> Tokens:
+    async def __call__(self, refresh_token: str, browser: str) -> Tokens:
         """Raises Unauthenticated when the refresh token is invalid, expired, revoked or reused."""
         self._lock = self._lock or asyncio.Lock()
         key = hash_token(f"{browser}~{refresh_token}")
@@ -95,64 +102,77 @@ class Refresher:
             self._recent = {k: v for k, v in self._recent.items() if now - v[0] < self.grace_seconds}
             if key in self._recent:
                 return self._recent[key][1]
-            tokens: Tokens = await container.refresh_session()(refresh_token)
+            tokens: Tokens = await self.refresh_session()(refresh_token)
             self._recent[key] = (now, tokens)
             return tokens
+
+
+@dataclass(frozen=True)
+class SessionServices:
+    """What the session middleware needs, given by the app factory: functions, so each request gets fresh use cases."""
+
+    authenticate: Callable[[], Authenticate]
+    ensure_active: Callable[[], EnsureActive]
+    refresher: Refresher
+    csrf_secret: str
+    cookie_seconds: int  # the session cookie lives as long as the refresh token
 
 
 class DashboardSession:
     """ASGI middleware of the dashboard router."""
 
-    def __init__(self, app: ASGIApp, refresher: Refresher) -> None:
+    def __init__(self, app: ASGIApp, services: SessionServices) -> None:
         self.app = app
-        self.refresher = refresher
+        self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
-        container = connection.app.state.container
+        services = self.services
         nonce = connection.cookies.get(NONCE_COOKIE) or ""
         session = Session(*tokens_of(connection.cookies.get(SESSION_COOKIE, "")), nonce=nonce or new_nonce())
         session.nonce_changed = not nonce
         scope[_STATE] = session  # type: ignore[literal-required]
-        scope["user"] = await self._user(container, session)
+        scope["user"] = user = await self._user(session)
+        session.csrf_token = make_token(services.csrf_secret, session.nonce, user)
 
         async def send_with_cookies(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders(message)
-                for cookie in _cookies(session, container.settings().refresh_token_seconds, scope["scheme"] == "https"):
+                for cookie in _cookies(session, services.cookie_seconds, scope["scheme"] == "https"):
                     headers.add(*(part.decode("latin-1") for part in cookie.to_encoded_header()))
             await send(message)
 
         await self.app(scope, receive, send_with_cookies)
 
-    async def _user(self, container: Any, session: Session) -> UUID | None:
-        user_id = await self._token_user(container, session)
+    async def _user(self, session: Session) -> UUID | None:
+        user_id = await self._token_user(session)
         if user_id is None:
             return None
         try:
-            await container.ensure_active()(user_id)  # a disabled account is logged out at once
+            await self.services.ensure_active()(user_id)  # a disabled account is logged out at once
         except (Unauthenticated, AccountDisabled):
             session.replace(None, None)
             return None
         return user_id
 
-    async def _token_user(self, container: Any, session: Session) -> UUID | None:
+    async def _token_user(self, session: Session) -> UUID | None:
         if not session.refresh_token:
             return None
+        authenticate = self.services.authenticate()
         try:
-            return container.authenticate()(session.access_token)  # type: ignore[no-any-return]
+            return authenticate(session.access_token)  # type: ignore[arg-type]
         except Unauthenticated:
             pass  # expired, most likely: refresh below
         try:
-            tokens = await self.refresher(container, session.refresh_token, session.nonce)
+            tokens = await self.services.refresher(session.refresh_token, session.nonce)
         except (Unauthenticated, AccountDisabled):
             session.replace(None, None)  # revoked, expired or reused: the browser is logged out
             return None
         session.replace(tokens.access_token, tokens.refresh_token)
-        return container.authenticate()(tokens.access_token)  # type: ignore[no-any-return]
+        return authenticate(tokens.access_token)
 
 
 def tokens_of(raw: str) -> tuple[str | None, str | None]:

@@ -43,7 +43,13 @@ class TaskPagesController(Controller):
 
     @get("/", summary="Task history")
     async def history(
-        self, request: Request[Any, Any, Any], viewer: User, list_tasks: ListTasks, status: Status | None = None, cursor: Cursor = None
+        self,
+        request: Request[Any, Any, Any],
+        viewer: User,
+        list_tasks: ListTasks,
+        clock: Any,  # the container's Clock (a port Protocol, which Litestar cannot check)
+        status: Status | None = None,
+        cursor: Cursor = None,
     ) -> Template:
         """A page of tasks, newest first, optionally of one status; live tags for those still running."""
         result = await list_tasks(viewer.id, status, PAGE_SIZE, cursor)
@@ -52,7 +58,7 @@ class TaskPagesController(Controller):
         chart = None
         if cursor is None and status is None:
             latest = (await list_tasks(viewer.id, None, CHART_TASKS, None)).items
-            today = request.app.state.container.clock().now().date()
+            today = clock.now().date()
             chart = tasks_per_day_chart([task.created_at for task in latest], today)
         return page(request, "tasks.html.j2", viewer, tasks=tasks, live_ids=live_ids, status=status,
                     cursor=cursor, next_cursor=result.next_cursor, chart=chart)
