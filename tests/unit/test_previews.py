@@ -10,6 +10,7 @@ from PIL import Image
 
 from adapters.pillow.processor import PillowImageProcessor
 from domain.errors import ResultNotReady, TaskNotFound
+from domain.operations import Format
 from domain.tasks import Status, preview_key
 from tests.unit.conftest import Bootstrap, png, read_all
 
@@ -66,3 +67,26 @@ def test_an_animations_preview_is_its_first_frame() -> None:
     image = Image.open(BytesIO(PillowImageProcessor(max_pixels=50_000_000).preview(out.getvalue())))
     assert getattr(image, "n_frames", 1) == 1
     assert image.convert("RGB").getpixel((20, 20))[0] > 200
+
+
+
+def test_the_preview_of_a_result_just_made_comes_from_its_pixels_without_decoding_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    processor = PillowImageProcessor(max_pixels=50_000_000)
+    source = BytesIO()
+    Image.new("RGBA", (900, 600), (10, 200, 30, 0)).save(source, "PNG")  # transparent: JPEG flattens it onto white
+    to_jpeg = (Format("jpeg", 85),)
+    result, _ = processor.run(source.getvalue(), to_jpeg)
+    reference = Image.open(BytesIO(processor.preview(result)))  # made by decoding the result
+    open_image = Image.open
+
+    result, _ = processor.run(source.getvalue(), to_jpeg)
+    monkeypatch.setattr(Image, "open", _refuse_to_decode)
+    preview = open_image(BytesIO(processor.preview(result)))
+
+    assert (preview.format, preview.size) == ("WEBP", (320, 213)) == (reference.format, reference.size)
+    centre = preview.convert("RGB").getpixel((160, 106))
+    assert min(centre) > 240 and centre == reference.convert("RGB").getpixel((160, 106))  # white, as the JPEG shows
+
+
+def _refuse_to_decode(*args: object, **kwargs: object) -> Image.Image:
+    raise AssertionError("the result was decoded again")
