@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from entrypoints.cli import GRACEFUL_SHUTDOWN_SECONDS, WORKER_DRAIN_SECONDS
+from entrypoints.cli.processes import GRACEFUL_SHUTDOWN_SECONDS, WORKER_DRAIN_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
 PIXELMILL_SERVICES = ("migrate", "api", "worker")

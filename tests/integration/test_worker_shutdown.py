@@ -15,7 +15,7 @@ from PIL import Image
 
 from application.use_cases.sign_up import SignUpCommand
 from application.use_cases.submit_task import SubmitTaskCommand
-from entrypoints.cli import WORKER_DRAIN_SECONDS
+from entrypoints.cli.processes import WORKER_DRAIN_SECONDS
 from entrypoints.container import build_container
 from entrypoints.settings import load_settings
 from tests.support.stack import PASSWORD, Stack, production_stack

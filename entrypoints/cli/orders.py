@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.audit import CLI_ACTOR
-from entrypoints.cli import _settings, _with_container
+from entrypoints.cli.support import cli_settings, with_container
 
 
 def add_refund_command(order_commands: Any) -> None:
@@ -23,7 +23,7 @@ def add_refund_command(order_commands: Any) -> None:
 
 def _refund(args: argparse.Namespace) -> int:
     done = asyncio.run(
-        _with_container(_settings(), lambda c: c.refund_order()(CLI_ACTOR, args.order_id, args.reason))
+        with_container(cli_settings(), lambda c: c.refund_order()(CLI_ACTOR, args.order_id, args.reason))
     )
     print(f"order {done.order_id}: {done.credits_reversed} credits taken back, {done.shortfall} short")
     return 0

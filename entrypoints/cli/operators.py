@@ -7,8 +7,8 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
-from entrypoints.cli import CliError, _settings, _with_container
-from entrypoints.cli_orders import add_refund_command
+from entrypoints.cli.orders import add_refund_command
+from entrypoints.cli.support import CliError, cli_settings, with_container
 from entrypoints.settings import Settings, with_jwt_secret
 
 # A sweep run from the command line in embedded mode processes what it sends; it gives the tasks this long.
@@ -48,7 +48,7 @@ def _reconcile(args: argparse.Namespace) -> int:
     async def reconcile(container: Any) -> Any:
         return await container.reconcile_orders(reconcile_after=timedelta(seconds=older_than))()
 
-    done = asyncio.run(_with_container(settings, reconcile))
+    done = asyncio.run(with_container(settings, reconcile))
     print(
         f"checked {done.checked} unpaid orders older than {older_than} s with the {settings.payment_gateway} gateway: "
         f"{done.captured} paid and credited, {done.abandoned} abandoned, {done.unreachable} not answered; "
@@ -62,7 +62,7 @@ def _reconcile(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace) -> int:
     settings = _operator_settings()
-    sent = asyncio.run(_with_container(settings, _sweep_now))
+    sent = asyncio.run(with_container(settings, _sweep_now))
     where = "processed here (embedded mode)" if settings.embedded else "sent to the workers"
     print(f"re-sent {sent} stale tasks: {where}")
     return 0
@@ -96,7 +96,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 def _operator_settings() -> Settings:
     """As `serve` sees them: in development the JWT secret (the sandbox signs with it) is the one in var/."""
-    settings = _settings()
+    settings = cli_settings()
     return settings if settings.deployed else with_jwt_secret(settings)
 
 

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from entrypoints.cli import _settings, _with_container
+from entrypoints.cli.support import cli_settings, with_container
 
 
 def add_user_commands(commands: Any) -> None:
@@ -19,6 +19,6 @@ def add_user_commands(commands: Any) -> None:
 
 
 def _promote(args: argparse.Namespace) -> int:
-    user = asyncio.run(_with_container(_settings(), lambda c: c.promote_user()(args.email, args.reason)))
+    user = asyncio.run(with_container(cli_settings(), lambda c: c.promote_user()(args.email, args.reason)))
     print(f"{user.email} is an admin")
     return 0
