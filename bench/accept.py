@@ -24,8 +24,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common  # noqa: E402
-from bench.common import Api, BenchError, Connection, Stack, User  # noqa: E402
+from bench.http_client import Connection, multipart, raw_request, use_uvloop  # noqa: E402
+from bench.images import photo_jpeg  # noqa: E402
+from bench.machine import machine, print_machine, wait_for_quiet  # noqa: E402
+from bench.procfs import cpu_seconds, mib, reset_peak_rss, status_kib  # noqa: E402
+from bench.profiling import profiling  # noqa: E402
+from bench.report import emit_json, latency_summary, table  # noqa: E402
+from bench.run import BenchError, guarded, run_main  # noqa: E402
+from bench.stacks import Api, Stack, parse_env, stack  # noqa: E402
+from bench.users import User, new_users  # noqa: E402
+
 
 GOAL = {"req_s": 470.0, "p99_ms": 100.0, "cpu_ms": 2.0}
 
@@ -61,24 +69,24 @@ def main(argv: list[str] | None = None) -> int:
     levels = [int(level) for level in args.concurrency.split(",")]
     api_counts = [int(count) for count in args.apis.split(",")]
     configs = [(kind, apis) for kind in stacks for apis in ([1] if kind == "embedded" else api_counts)]
-    info = common.machine(postgres="production" in stacks, redis="production" in stacks)
-    common.print_machine(info)
-    image = common.photo_jpeg(1024, 768, seed=7, target_bytes=args.image_kb * 1000)
+    info = machine(postgres="production" in stacks, redis="production" in stacks)
+    print_machine(info)
+    image = photo_jpeg(1024, 768, seed=7, target_bytes=args.image_kb * 1000)
     print(f"image: 1024×768 JPEG, {len(image):,} bytes; {args.users} users; default pipeline", flush=True)
 
     rows: list[dict[str, Any]] = []
-    with common.guarded(args.max_seconds):
-        common.use_uvloop()
+    with guarded(args.max_seconds):
+        use_uvloop()
         for kind, apis in configs:
             rows += run_config(kind, apis, levels, image, args)
     print()
     columns = ["stack", "route", "apis", "c", "n", "ok", "errors", "req_s", "p50_ms", "p95_ms", "p99_ms", "max_ms",
                "api_cpu_ms", "client_cpu_ms", "peak_rss_mib"]  # fmt: skip
-    print(common.table(rows, columns))
+    print(table(rows, columns))
     verdicts = goals(rows)
     for line in verdicts:
         print(line)
-    common.emit_json(
+    emit_json(
         "accept",
         {"machine": info, "image_bytes": len(image), "users": args.users, "rows": rows, "goals": verdicts},
         args.json_out,
@@ -90,15 +98,15 @@ def run_config(kind: str, api_count: int, levels: list[int], image: bytes, args:
     label = f"{kind} ×{api_count}"
     print(f"\n== {label}: starting", flush=True)
     total = args.warmup + sum(args.count_c1 if level == 1 else args.count for level in levels)
-    with common.stack(kind, common.parse_env(args.env), keep=args.keep) as deployment:
+    with stack(kind, parse_env(args.env), keep=args.keep) as deployment:
         apis = deployment.serve_many(api_count)
         # Each connection keeps to one user, so one user may send a whole level: each gets enough for all of it.
-        users = common.new_users(deployment, apis[0], args.users, credits=total + 10)
-        content_type, body = common.multipart(
+        users = new_users(deployment, apis[0], args.users, credits=total + 10)
+        content_type, body = multipart(
             {"title": "bench upload"}, {"image": ("photo.jpg", "image/jpeg", image)}
         )
         requests = {
-            (api.port, index): common.raw_request(
+            (api.port, index): raw_request(
                 "POST", f"{api.url}/api/v1/tasks", body,
                 {"Authorization": f"Bearer {user.token}", "Content-Type": content_type},
             )  # fmt: skip
@@ -115,15 +123,15 @@ def run_config(kind: str, api_count: int, levels: list[int], image: bytes, args:
             count = args.count_c1 if level == 1 else args.count
             peak = level == max(levels)
             pids = [api.child.pid for api in apis]
-            idle = common.wait_for_quiet(args.quiet) if args.quiet else None
-            reset = all(common.reset_peak_rss(pid) for pid in pids) if peak else False
-            cpu_before = sum(common.cpu_seconds(pid) for pid in pids)
+            idle = wait_for_quiet(args.quiet) if args.quiet else None
+            reset = all(reset_peak_rss(pid) for pid in pids) if peak else False
+            cpu_before = sum(cpu_seconds(pid) for pid in pids)
             client_before = time.process_time()
-            with common.profiling(pids, args.profile, f"accept-{kind}-{api_count}api-c{level}"):
+            with profiling(pids, args.profile, f"accept-{kind}-{api_count}api-c{level}"):
                 result = asyncio.run(load(apis, users, requests, level, count, args))
             client_cpu = time.process_time() - client_before
             drained = drain(deployment)
-            cpu = sum(common.cpu_seconds(pid) for pid in pids) - cpu_before
+            cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
             ok = result["ok"]
             row = {
                 "stack": kind,
@@ -140,7 +148,7 @@ def run_config(kind: str, api_count: int, levels: list[int], image: bytes, args:
                 "client_cpu_ms": round(client_cpu * 1000 / max(1, result["sent"]), 2),
                 "seconds": round(result["seconds"], 2),
                 "drain_seconds": drained,
-                "peak_rss_mib": max(common.mib(common.status_kib(pid, "VmHWM")) or 0 for pid in pids) if peak else None,
+                "peak_rss_mib": max(mib(status_kib(pid, "VmHWM")) or 0 for pid in pids) if peak else None,
                 "peak_rss_reset": reset if peak else None,
                 "idle_before": idle,
             }
@@ -162,7 +170,7 @@ def baselines(kind: str, apis: list[Api], users: list[User], args: argparse.Name
     rows = []
     for route, path, expect in (("GET /health", "/health", 200), ("GET /api/v1/credits", "/api/v1/credits", 200)):
         requests = {
-            (api.port, index): common.raw_request(
+            (api.port, index): raw_request(
                 "GET", f"{api.url}{path}", headers={"Authorization": f"Bearer {user.token}"}
             )
             for api in apis
@@ -171,9 +179,9 @@ def baselines(kind: str, apis: list[Api], users: list[User], args: argparse.Name
         count = max(args.count, 10)
         asyncio.run(load(apis, users, requests, 16, max(1, count // 10), args, expect))
         pids = [api.child.pid for api in apis]
-        cpu_before = sum(common.cpu_seconds(pid) for pid in pids)
+        cpu_before = sum(cpu_seconds(pid) for pid in pids)
         result = asyncio.run(load(apis, users, requests, 16, count, args, expect))
-        cpu = sum(common.cpu_seconds(pid) for pid in pids) - cpu_before
+        cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
         ok = result["ok"]
         rows.append({
             "stack": kind, "route": route, "apis": len(apis), "c": 16, "n": result["sent"], "ok": ok,
@@ -230,7 +238,7 @@ async def load(
     await asyncio.gather(*workers)
     seconds = time.perf_counter() - began
     return {"sent": sent, "ok": len(latencies), "errors": errors, "seconds": seconds,
-            "latency": common.latency_summary(latencies)}  # fmt: skip
+            "latency": latency_summary(latencies)}  # fmt: skip
 
 
 def drain(deployment: Stack, bound: float = 600.0) -> float | None:
@@ -278,4 +286,4 @@ def _verdict(name: str, value: float | None, op: str, goal: float) -> str:
 
 
 if __name__ == "__main__":
-    common.run_main(main)
+    run_main(main)

@@ -27,10 +27,15 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image, ImageChops, ImageStat  # noqa: E402
-
 from adapters.pillow.processor import PillowImageProcessor  # noqa: E402
-from bench import common, format_loops  # noqa: E402
 from domain.operations import parse_pipeline  # noqa: E402
+
+from bench import format_loops  # noqa: E402
+from bench.images import photo_jpeg  # noqa: E402
+from bench.machine import machine, print_machine, wait_for_quiet  # noqa: E402
+from bench.report import emit_json, table  # noqa: E402
+from bench.run import guarded, run_main  # noqa: E402
+
 
 GOAL_RATIO = 2.0
 BOX = (1024, 1024)
@@ -53,11 +58,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    info = common.machine()
-    common.print_machine(info)
-    with common.guarded(args.max_seconds):
+    info = machine()
+    print_machine(info)
+    with guarded(args.max_seconds):
         began = time.monotonic()
-        images = [common.photo_jpeg(args.width, args.height, seed) for seed in range(args.images)]
+        images = [photo_jpeg(args.width, args.height, seed) for seed in range(args.images)]
         print(f"{len(images)} images of {args.width}×{args.height} "
               f"({sum(map(len, images)) // len(images):,} bytes on average, made in {time.monotonic() - began:.1f} s), "
               f"{args.rounds} rounds", flush=True)  # fmt: skip
@@ -70,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         for loop in loops.values():  # warm: imports, decoder tables, allocator
             loop(images[0])
-        idle = common.wait_for_quiet(args.quiet) if args.quiet else None
+        idle = wait_for_quiet(args.quiet) if args.quiet else None
         seconds = dict.fromkeys(loops, 0.0)
         cpu = dict.fromkeys(loops, 0.0)
         deadline = time.monotonic() + args.max_seconds
@@ -110,17 +115,17 @@ def main(argv: list[str] | None = None) -> int:
     ratio = round(by_name["pixelmill"]["images_s"] / by_name["naive (lanczos)"]["images_s"], 2)
     ratio_default = round(by_name["pixelmill"]["images_s"] / by_name["naive (default filter)"]["images_s"], 2)
     print()
-    print(common.table(rows, ["loop", "images", "seconds", "images_s", "ms_per_image", "cpu_ms_per_image", "output",
+    print(table(rows, ["loop", "images", "seconds", "images_s", "ms_per_image", "cpu_ms_per_image", "output",
                               "diff_vs_naive_lanczos"]))  # fmt: skip
     verdict = f"goal {'MET ' if ratio >= GOAL_RATIO else 'MISSED'}: Pixelmill / naive = {ratio} (goal >= {GOAL_RATIO:g})"
     print(verdict)
     print(f"Pixelmill / naive with resize()'s default filter = {ratio_default}")
     columns = ["loop", "images", "images_s", "frames_s", "ms_per_image", "cpu_ms_per_image", "bytes", "output"]
     print(f"\nAVIF output, quality {format_loops.AVIF_QUALITY}, into {BOX[0]}×{BOX[1]}:")
-    print(common.table(avif, columns))
+    print(table(avif, columns))
     print(f"\nAnimated GIF {args.gif} resized to half, every frame:")
-    print(common.table(gif, columns))
-    common.emit_json(
+    print(table(gif, columns))
+    emit_json(
         "big_images",
         {"machine": info, "image": [args.width, args.height], "image_bytes": [len(image) for image in images],
          "rows": rows, "ratio": ratio, "ratio_default_filter": ratio_default, "goal": verdict,
@@ -149,4 +154,4 @@ def _difference(image: Image.Image, reference: Image.Image) -> float | None:
 
 
 if __name__ == "__main__":
-    common.run_main(main)
+    run_main(main)

@@ -22,8 +22,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 
-from bench import common  # noqa: E402
-from bench.common import BenchError, Connection  # noqa: E402
+from bench.http_client import Connection, raw_request  # noqa: E402
+from bench.images import photo_jpeg  # noqa: E402
+from bench.machine import machine, print_machine, wait_for_quiet  # noqa: E402
+from bench.report import emit_json, latency_summary, table  # noqa: E402
+from bench.run import BenchError, guarded, run_main  # noqa: E402
+from bench.stacks import parse_env, stack  # noqa: E402
+from bench.users import new_users  # noqa: E402
+
 
 HEAVY = json.dumps([{"op": "blur", "radius": 50}, {"op": "blur", "radius": 50}, {"op": "sharpen"}])
 
@@ -48,26 +54,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    info = common.machine()
-    common.print_machine(info)
-    image = common.photo_jpeg(args.width, args.height, seed=5)
+    info = machine()
+    print_machine(info)
+    image = photo_jpeg(args.width, args.height, seed=5)
     print(f"{args.tasks} heavy tasks: {args.width}×{args.height} JPEG ({len(image):,} bytes), {HEAVY}", flush=True)
-    with common.guarded(args.max_seconds), common.stack("embedded", common.parse_env(args.env), keep=args.keep) as deployment:
+    with guarded(args.max_seconds), stack("embedded", parse_env(args.env), keep=args.keep) as deployment:
         api = deployment.serve()
-        [user] = common.new_users(deployment, api, 1, credits=args.tasks + 1)
-        idle = common.wait_for_quiet(args.quiet) if args.quiet else None
+        [user] = new_users(deployment, api, 1, credits=args.tasks + 1)
+        idle = wait_for_quiet(args.quiet) if args.quiet else None
         rows = [asyncio.run(measure(api.port, user.token, image, args, heavy=False))]
         rows.append(asyncio.run(measure(api.port, user.token, image, args, heavy=True)))
         rows[0]["idle_before"] = idle
     print()
-    print(common.table(rows, ["phase", "requests", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors", "seconds"]))
-    common.emit_json("embedded", {"machine": info, "image_bytes": len(image), "rows": rows}, args.json_out)
+    print(table(rows, ["phase", "requests", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors", "seconds"]))
+    emit_json("embedded", {"machine": info, "image_bytes": len(image), "rows": rows}, args.json_out)
     return 0
 
 
 async def measure(port: int, token: str, image: bytes, args: argparse.Namespace, heavy: bool) -> dict[str, Any]:
     """Latencies of GET /api/v1/credits, one at a time; with `heavy`, from the uploads until the tasks end."""
-    read = common.raw_request("GET", f"http://127.0.0.1:{port}/api/v1/credits", headers={"Authorization": f"Bearer {token}"})
+    read = raw_request("GET", f"http://127.0.0.1:{port}/api/v1/credits", headers={"Authorization": f"Bearer {token}"})
     connection = Connection("127.0.0.1", port)
     latencies: list[float] = []
     errors = 0
@@ -90,7 +96,7 @@ async def measure(port: int, token: str, image: bytes, args: argparse.Namespace,
         await pending  # raises what the heavy tasks raised
     connection.close()
     row = {"phase": f"{args.tasks} heavy tasks running" if heavy else "nothing running", "requests": len(latencies),
-           "errors": errors, "seconds": round(time.monotonic() - started, 1), **common.latency_summary(latencies)}  # fmt: skip
+           "errors": errors, "seconds": round(time.monotonic() - started, 1), **latency_summary(latencies)}  # fmt: skip
     print(f"{row['phase']}: p99 {row['p99_ms']} ms over {row['requests']} requests", flush=True)
     return row
 
@@ -119,4 +125,4 @@ def run_heavy_tasks(port: int, token: str, image: bytes, args: argparse.Namespac
 
 
 if __name__ == "__main__":
-    common.run_main(main)
+    run_main(main)

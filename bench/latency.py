@@ -23,8 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 
-from bench import common  # noqa: E402
-from bench.common import BenchError, Stack  # noqa: E402
+from bench.images import photo_jpeg  # noqa: E402
+from bench.machine import machine, print_machine, wait_for_quiet  # noqa: E402
+from bench.report import emit_json, latency_summary, table  # noqa: E402
+from bench.run import BenchError, guarded, run_main  # noqa: E402
+from bench.stacks import REDIS_URL, Stack, parse_env, stack  # noqa: E402
+from bench.users import new_users  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -48,33 +52,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     stacks = [kind.strip() for kind in args.stacks.split(",") if kind.strip()]
-    info = common.machine(postgres="production" in stacks, redis="production" in stacks)
-    common.print_machine(info)
-    image = common.photo_jpeg(1024, 768, seed=11, target_bytes=150_000)
+    info = machine(postgres="production" in stacks, redis="production" in stacks)
+    print_machine(info)
+    image = photo_jpeg(1024, 768, seed=11, target_bytes=150_000)
     print(f"image: 1024×768 JPEG, {len(image):,} bytes; default pipeline; {args.tasks} tasks per stack", flush=True)
     rows = []
-    with common.guarded(args.max_seconds):
+    with guarded(args.max_seconds):
         for kind in stacks:
             rows.append(run_stack(kind, image, args))
     print()
-    print(common.table(rows, ["stack", "tasks", "lost", "p50_ms", "p95_ms", "p99_ms", "max_ms", "accept_p50_ms",
+    print(table(rows, ["stack", "tasks", "lost", "p50_ms", "p95_ms", "p99_ms", "max_ms", "accept_p50_ms",
                               "queue_p50_ms", "process_p50_ms", "notify_p50_ms"]))  # fmt: skip
-    common.emit_json("latency", {"machine": info, "image_bytes": len(image), "rows": rows}, args.json_out)
+    emit_json("latency", {"machine": info, "image_bytes": len(image), "rows": rows}, args.json_out)
     return 0
 
 
 def run_stack(kind: str, image: bytes, args: argparse.Namespace) -> dict[str, Any]:
     print(f"\n== {kind}: starting", flush=True)
-    with common.stack(kind, common.parse_env(args.env), keep=args.keep) as deployment:
+    with stack(kind, parse_env(args.env), keep=args.keep) as deployment:
         api = deployment.serve()
         if kind == "production":
             start_workers(deployment, args.workers)
-        [user] = common.new_users(deployment, api, 1, credits=args.tasks + args.warmup)
+        [user] = new_users(deployment, api, 1, credits=args.tasks + args.warmup)
         headers = {"Authorization": f"Bearer {user.token}"}
         totals: list[float] = []
         parts: dict[str, list[float]] = {"accept": [], "queue": [], "process": [], "notify": []}
         lost = 0
-        idle = common.wait_for_quiet(args.quiet) if args.quiet else None
+        idle = wait_for_quiet(args.quiet) if args.quiet else None
         with httpx.Client(base_url=api.url, headers=headers, timeout=args.timeout) as http:
             for index in range(args.warmup + args.tasks):
                 try:
@@ -95,9 +99,9 @@ def run_stack(kind: str, image: bytes, args: argparse.Namespace) -> dict[str, An
             "tasks": len(totals),
             "lost": lost,
             "idle_before": idle,
-            **common.latency_summary(totals),
-            **{f"{name}_p50_ms": common.latency_summary(values)["p50_ms"] for name, values in parts.items()},
-            **{f"{name}_p99_ms": common.latency_summary(values)["p99_ms"] for name, values in parts.items()},
+            **latency_summary(totals),
+            **{f"{name}_p50_ms": latency_summary(values)["p50_ms"] for name, values in parts.items()},
+            **{f"{name}_p99_ms": latency_summary(values)["p99_ms"] for name, values in parts.items()},
         }
         print(f"{kind}: p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms over {row['tasks']} tasks", flush=True)
         return row
@@ -109,7 +113,7 @@ def start_workers(deployment: Stack, processes: int) -> None:
     import redis
 
     deadline = time.monotonic() + 60
-    with redis.Redis.from_url(common.REDIS_URL) as client:
+    with redis.Redis.from_url(REDIS_URL) as client:
         while True:
             if not worker.alive():
                 raise BenchError(f"pixelmill worker exited:\n{worker.tail()}")
@@ -165,4 +169,4 @@ def _split(task: dict[str, Any], began: float, accepted_at: float, seen: float) 
 
 
 if __name__ == "__main__":
-    common.run_main(main)
+    run_main(main)

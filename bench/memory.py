@@ -23,15 +23,17 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image  # noqa: E402
-
-from bench import common  # noqa: E402
-from bench.common import BenchError  # noqa: E402
 from domain.errors import ValidationFailed  # noqa: E402
 from domain.geometry import check_pipeline  # noqa: E402
 from domain.memory_budget import MB, check_memory, pixel_memory, working_set  # noqa: E402
 from domain.operations import parse_pipeline  # noqa: E402
 from domain.values import ImageInfo  # noqa: E402
 from entrypoints.settings import Settings  # noqa: E402
+
+from bench.machine import machine, print_machine  # noqa: E402
+from bench.report import emit_json, table  # noqa: E402
+from bench.run import BenchError, guarded, run_main  # noqa: E402
+
 
 PIPELINES = {
     "default": [],
@@ -69,19 +71,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     settings = Settings()
     budget = pixel_memory(settings.worker_memory_mb, settings.pixel_processes)
-    info = common.machine()
-    common.print_machine(info)
+    info = machine()
+    print_machine(info)
     print(f"defaults: MAX_IMAGE_PIXELS {settings.max_image_pixels:,}, WORKER_MEMORY_MB {settings.worker_memory_mb}, "
           f"PIXEL_PROCESSES {settings.pixel_processes}: {budget / MB:.0f} MB for images", flush=True)  # fmt: skip
     rows = []
-    with common.guarded(args.max_seconds), tempfile.TemporaryDirectory(prefix="pixelmill-bench-memory-") as tmp:
+    with guarded(args.max_seconds), tempfile.TemporaryDirectory(prefix="pixelmill-bench-memory-") as tmp:
         for name in args.pipelines.split(","):
             if name not in PIPELINES:
                 raise BenchError(f"unknown pipeline {name!r}: {', '.join(PIPELINES)}")
             rows.append(measure(name, PIPELINES[name], settings, budget, Path(tmp), args.max_scale))
     print()
-    print(common.table(rows, ["pipeline", "source", "predicted_mib", "peak_rss_mib", "baseline_mib", "within_budget"]))
-    common.emit_json("memory", {"machine": info, "worker_memory_mb": settings.worker_memory_mb, "rows": rows}, args.json_out)
+    print(table(rows, ["pipeline", "source", "predicted_mib", "peak_rss_mib", "baseline_mib", "within_budget"]))
+    emit_json("memory", {"machine": info, "worker_memory_mb": settings.worker_memory_mb, "rows": rows}, args.json_out)
     return 0
 
 
@@ -131,4 +133,4 @@ def largest_accepted(operations: tuple[Any, ...], max_pixels: int, budget: int, 
 
 
 if __name__ == "__main__":
-    common.run_main(main)
+    run_main(main)

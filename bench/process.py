@@ -30,8 +30,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common  # noqa: E402
-from bench.common import BenchError, Connection, Stack  # noqa: E402
+from bench.http_client import Connection, multipart, raw_request, use_uvloop  # noqa: E402
+from bench.images import photo_jpeg  # noqa: E402
+from bench.machine import machine, print_machine, wait_for_quiet  # noqa: E402
+from bench.procfs import children, cpu_seconds, mib, status_kib  # noqa: E402
+from bench.profiling import profiling  # noqa: E402
+from bench.report import emit_json, table  # noqa: E402
+from bench.run import BenchError, child_signals, guarded, run_main  # noqa: E402
+from bench.stacks import Stack, parse_env, stack  # noqa: E402
+from bench.users import new_users  # noqa: E402
+from testbed.children import Child  # noqa: E402
+
 
 GOAL_RATIO = 0.85
 BOX = (1024, 1024)  # the default pipeline: resize contain 1024×1024, then grayscale
@@ -60,27 +69,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    info = common.machine(postgres=True, redis=True)
-    common.print_machine(info)
+    info = machine(postgres=True, redis=True)
+    print_machine(info)
     target = int(args.image_kb * 1000 * args.width * args.height / (1024 * 768))
-    images = [common.photo_jpeg(args.width, args.height, seed, target) for seed in range(args.images)]
+    images = [photo_jpeg(args.width, args.height, seed, target) for seed in range(args.images)]
     print(f"{args.tasks} tasks, {args.processes} processes, {len(images)} images of {args.width}×{args.height} "
           f"({sum(map(len, images)) // len(images):,} bytes on average), default pipeline", flush=True)  # fmt: skip
-    with common.guarded(args.max_seconds):
-        common.use_uvloop()
+    with guarded(args.max_seconds):
+        use_uvloop()
         pixelmill = run_pixelmill(images, args)
         bare = None if args.skip_bare else run_bare(images, args)
     rows = [pixelmill] + ([bare] if bare else [])
     ratio = round(pixelmill["tasks_s"] / bare["tasks_s"], 3) if bare and bare["tasks_s"] else None
     print()
-    print(common.table(rows, ["what", "processes", "tasks", "seconds", "tasks_s", "cpu_ms_per_task",
+    print(table(rows, ["what", "processes", "tasks", "seconds", "tasks_s", "cpu_ms_per_task",
                               "peak_rss_mib"]))  # fmt: skip
     verdict = None
     if ratio is not None:
         met = ratio >= GOAL_RATIO
         verdict = f"goal {'MET ' if met else 'MISSED'}: Pixelmill / bare = {ratio} (goal >= {GOAL_RATIO})"
         print(verdict)
-    common.emit_json(
+    emit_json(
         "process",
         {"machine": info, "tasks": args.tasks, "processes": args.processes, "image": [args.width, args.height],
          "image_bytes": [len(image) for image in images], "rows": rows, "ratio": ratio, "goal": verdict},
@@ -93,20 +102,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_pixelmill(images: list[bytes], args: argparse.Namespace) -> dict[str, Any]:
-    extra = {"PIXELMILL_WORKER_CONCURRENCY": "4", **common.parse_env(args.env)}
-    with common.stack("production", extra, keep=args.keep) as deployment:
+    extra = {"PIXELMILL_WORKER_CONCURRENCY": "4", **parse_env(args.env)}
+    with stack("production", extra, keep=args.keep) as deployment:
         api = deployment.serve()
-        [user] = common.new_users(deployment, api, 1, credits=args.tasks)
+        [user] = new_users(deployment, api, 1, credits=args.tasks)
         began = time.monotonic()
         asyncio.run(submit_all(api.port, user.token, images, args.tasks))
         print(f"submitted {args.tasks} tasks in {time.monotonic() - began:.1f} s; draining with "
               f"{args.processes} worker processes", flush=True)  # fmt: skip
         deployment.stop_apis()
-        idle = common.wait_for_quiet(args.quiet) if args.quiet else None
+        idle = wait_for_quiet(args.quiet) if args.quiet else None
         supervisor = deployment.worker(args.processes)
         workers = wait_for_workers(supervisor, args.processes)
         cpu, measured = wait_until_done(deployment, args.tasks, args.drain_seconds, supervisor, workers, args.profile)
-        peaks = [common.status_kib(pid, "VmHWM") for pid in workers]
+        peaks = [status_kib(pid, "VmHWM") for pid in workers]
         first, last, seconds = deployment.sql(
             "SELECT min(started_at), max(finished_at), "
             "EXTRACT(EPOCH FROM max(finished_at) - min(started_at)) FROM tasks"
@@ -125,8 +134,8 @@ def run_pixelmill(images: list[bytes], args: argparse.Namespace) -> dict[str, An
         "seconds": round(seconds, 2),
         "tasks_s": round(args.tasks / seconds, 1) if seconds else None,
         "cpu_ms_per_task": round(cpu * 1000 / measured, 2) if measured else None,
-        "peak_rss_mib": common.mib(max((peak or 0) for peak in peaks)),
-        "peak_rss_mib_each": [common.mib(peak) for peak in peaks],
+        "peak_rss_mib": mib(max((peak or 0) for peak in peaks)),
+        "peak_rss_mib_each": [mib(peak) for peak in peaks],
         "retried": retried,
         "idle_before": idle,
         "first_claim": str(first),
@@ -137,10 +146,10 @@ def run_pixelmill(images: list[bytes], args: argparse.Namespace) -> dict[str, An
 async def submit_all(port: int, token: str, images: list[bytes], count: int, concurrency: int = 8) -> None:
     requests = []
     for index, image in enumerate(images):
-        content_type, body = common.multipart(
+        content_type, body = multipart(
             {"title": f"bench {index}"}, {"image": (f"photo-{index}.jpg", "image/jpeg", image)}
         )
-        requests.append(common.raw_request(
+        requests.append(raw_request(
             "POST", f"http://127.0.0.1:{port}/api/v1/tasks", body,
             {"Authorization": f"Bearer {token}", "Content-Type": content_type},
         ))  # fmt: skip
@@ -160,13 +169,13 @@ async def submit_all(port: int, token: str, images: list[bytes], count: int, con
     await asyncio.gather(*(sender() for _ in range(min(concurrency, count))))
 
 
-def wait_for_workers(supervisor: common.Child, processes: int, timeout: float = 60.0) -> list[int]:
+def wait_for_workers(supervisor: Child, processes: int, timeout: float = 60.0) -> list[int]:
     """The pids of the taskiq worker processes under `pixelmill worker` once they are all up."""
     deadline = time.monotonic() + timeout
     while True:
         if not supervisor.alive():
             raise BenchError(f"pixelmill worker exited:\n{supervisor.tail()}")
-        found = common.children(supervisor.pid)
+        found = children(supervisor.pid)
         if len(found) >= processes:
             return found
         if time.monotonic() > deadline:
@@ -175,7 +184,7 @@ def wait_for_workers(supervisor: common.Child, processes: int, timeout: float = 
 
 
 def wait_until_done(
-    deployment: Stack, count: int, bound: float, supervisor: common.Child, workers: list[int], profile: str | None
+    deployment: Stack, count: int, bound: float, supervisor: Child, workers: list[int], profile: str | None
 ) -> tuple[float, int]:
     """Wait for every task to finish. Returns the workers' CPU seconds spent on the tasks done after the first
     tenth (by then every process has started up and warmed) and how many those were; py-spy, if asked, records
@@ -186,11 +195,11 @@ def wait_until_done(
         while True:
             done = deployment.sql("SELECT count(*) FROM tasks WHERE status IN ('completed', 'failed')")[0][0]
             if mark is None and done >= max(1, count // 10):
-                mark = sum(common.cpu_seconds(pid) for pid in workers), done
-                recording.enter_context(common.profiling(workers, profile, "process-worker", settle=0))
+                mark = sum(cpu_seconds(pid) for pid in workers), done
+                recording.enter_context(profiling(workers, profile, "process-worker", settle=0))
             if done >= count:
                 assert mark is not None
-                return sum(common.cpu_seconds(pid) for pid in workers) - mark[0], done - mark[1]
+                return sum(cpu_seconds(pid) for pid in workers) - mark[0], done - mark[1]
             if not supervisor.alive():
                 raise BenchError(f"pixelmill worker exited:\n{supervisor.tail()}")
             if time.monotonic() - began > bound:
@@ -234,14 +243,14 @@ def run_bare(images: list[bytes], args: argparse.Namespace) -> dict[str, Any]:
             path.write_bytes(image)
             sources.append(path)
         jobs = [(str(sources[i % len(sources)]), str(root / f"result-{i}.jpg")) for i in range(args.tasks)]
-        idle = common.wait_for_quiet(args.quiet) if args.quiet else None
+        idle = wait_for_quiet(args.quiet) if args.quiet else None
         context = multiprocessing.get_context("fork")
-        with context.Pool(args.processes, initializer=common.child_signals) as pool:
+        with context.Pool(args.processes, initializer=child_signals) as pool:
             pool.map(bare_task, jobs[: args.processes * 2])  # every process has imported Pillow and decoded once
             cpu_before = _pool_cpu(pool)
             times = pool.map(bare_task, jobs, chunksize=1)
             cpu = _pool_cpu(pool) - cpu_before
-            peak = max(common.status_kib(process.pid, "VmHWM") or 0 for process in pool._pool)  # type: ignore[attr-defined]
+            peak = max(status_kib(process.pid, "VmHWM") or 0 for process in pool._pool)  # type: ignore[attr-defined]
     seconds = max(end for _, end in times) - min(start for start, _ in times)
     return {
         "what": "bare Pillow",
@@ -250,14 +259,14 @@ def run_bare(images: list[bytes], args: argparse.Namespace) -> dict[str, Any]:
         "seconds": round(seconds, 2),
         "tasks_s": round(args.tasks / seconds, 1) if seconds else None,
         "cpu_ms_per_task": round(cpu * 1000 / args.tasks, 2),
-        "peak_rss_mib": common.mib(peak),
+        "peak_rss_mib": mib(peak),
         "idle_before": idle,
     }
 
 
 def _pool_cpu(pool: Any) -> float:
-    return sum(common.cpu_seconds(process.pid) for process in pool._pool)
+    return sum(cpu_seconds(process.pid) for process in pool._pool)
 
 
 if __name__ == "__main__":
-    common.run_main(main)
+    run_main(main)

@@ -31,8 +31,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 
-from bench import common  # noqa: E402
-from bench.common import BenchError, Connection, Stack  # noqa: E402
+from bench.http_client import Connection, raw_request, use_uvloop  # noqa: E402
+from bench.machine import machine, print_machine, wait_for_quiet  # noqa: E402
+from bench.procfs import cpu_seconds  # noqa: E402
+from bench.profiling import profiling  # noqa: E402
+from bench.report import emit_json, latency_summary, table  # noqa: E402
+from bench.run import BenchError, guarded, run_main  # noqa: E402
+from bench.stacks import Stack, parse_env, stack  # noqa: E402
+from bench.users import User, new_users  # noqa: E402
+
 
 WEBHOOK = "/api/v1/webhooks/razorpay"
 
@@ -60,38 +67,38 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    info = common.machine(postgres=args.stack == "production", redis=args.stack == "production")
-    common.print_machine(info)
-    with common.guarded(args.max_seconds):
-        common.use_uvloop()
+    info = machine(postgres=args.stack == "production", redis=args.stack == "production")
+    print_machine(info)
+    with guarded(args.max_seconds):
+        use_uvloop()
         row = run(args)
     print()
-    print(common.table([row], ["stack", "orders", "deliveries", "duplicates", "ok", "errors", "deliveries_s",
+    print(table([row], ["stack", "orders", "deliveries", "duplicates", "ok", "errors", "deliveries_s",
                                "p50_ms", "p95_ms", "p99_ms", "max_ms", "api_cpu_ms"]))  # fmt: skip
     books = row["books"]
     verdict = "no double grant" if books["double_grants"] == 0 and books["consistent"] else "DOUBLE GRANT OR DRIFT"
     print(f"books: {books['paid_orders']}/{row['orders']} orders paid, {books['purchase_rows']} purchase rows, "
           f"{books['double_grants']} orders granted twice, balances {'' if books['consistent'] else 'NOT '}"
           f"equal to the ledger and to what was bought: {verdict}")  # fmt: skip
-    common.emit_json("webhooks", {"machine": info, **row}, args.json_out)
+    emit_json("webhooks", {"machine": info, **row}, args.json_out)
     return 0 if verdict == "no double grant" else 1
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    extra = {"PIXELMILL_PAYMENT_GATEWAY": "sandbox", **common.parse_env(args.env)}
-    with common.stack(args.stack, extra, keep=args.keep) as deployment:
+    extra = {"PIXELMILL_PAYMENT_GATEWAY": "sandbox", **parse_env(args.env)}
+    with stack(args.stack, extra, keep=args.keep) as deployment:
         api = deployment.serve()
-        users = common.new_users(deployment, api, args.users, credits=0)
+        users = new_users(deployment, api, args.users, credits=0)
         orders = place_orders(api.url, users, args.orders)
         deliveries, duplicates = plan_deliveries(orders, webhook_secret(deployment), args)
         print(f"{len(orders)} orders placed; delivering {len(deliveries)} events ({duplicates} duplicates) "
               f"at concurrency {args.concurrency}", flush=True)  # fmt: skip
-        idle = common.wait_for_quiet(args.quiet) if args.quiet else None
+        idle = wait_for_quiet(args.quiet) if args.quiet else None
         pid = api.child.pid
-        cpu_before = common.cpu_seconds(pid)
-        with common.profiling([pid], args.profile, "webhooks"):
+        cpu_before = cpu_seconds(pid)
+        with profiling([pid], args.profile, "webhooks"):
             result = asyncio.run(deliver_all(api.port, deliveries, args.concurrency, args.timeout))
-        cpu = common.cpu_seconds(pid) - cpu_before
+        cpu = cpu_seconds(pid) - cpu_before
         books = check_books(deployment, api.url, users, orders)
     return {
         "stack": args.stack,
@@ -117,7 +124,7 @@ def webhook_secret(deployment: Stack) -> str:
     return derive_secret(deployment.env["PIXELMILL_JWT_SECRET"], "webhook")
 
 
-def place_orders(url: str, users: list[common.User], count: int) -> list[dict[str, Any]]:
+def place_orders(url: str, users: list[User], count: int) -> list[dict[str, Any]]:
     """`count` orders of the cheapest plan, spread over the users, placed over HTTP."""
 
     async def place() -> list[dict[str, Any]]:
@@ -200,7 +207,7 @@ def signed_event(kind: str, order: dict[str, Any], payment_id: str, secret: str)
         "payload": entities, "created_at": int(time.time()),
     }, separators=(",", ":")).encode()  # fmt: skip
     signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return common.raw_request("POST", f"http://127.0.0.1{WEBHOOK}", body, {
+    return raw_request("POST", f"http://127.0.0.1{WEBHOOK}", body, {
         "Content-Type": "application/json",
         "X-Razorpay-Signature": signature,
         "X-Razorpay-Event-Id": f"evt_bench_{hashlib.sha256(body).hexdigest()[:16]}",
@@ -239,10 +246,10 @@ async def deliver_all(port: int, deliveries: list[bytes], concurrency: int, time
     gate.set()
     await asyncio.gather(*tasks)
     seconds = time.perf_counter() - began
-    return {"ok": len(latencies), "errors": errors, "seconds": seconds, "latency": common.latency_summary(latencies)}
+    return {"ok": len(latencies), "errors": errors, "seconds": seconds, "latency": latency_summary(latencies)}
 
 
-def check_books(deployment: Stack, url: str, users: list[common.User], orders: list[dict[str, Any]]) -> dict[str, Any]:
+def check_books(deployment: Stack, url: str, users: list[User], orders: list[dict[str, Any]]) -> dict[str, Any]:
     """Every order paid once, one purchase row per order, balances equal to the ledger and to what was bought."""
     paid = deployment.sql("SELECT count(*) FROM orders WHERE status = 'paid'")[0][0]
     purchases = deployment.sql("SELECT count(*) FROM credit_ledger WHERE reason = 'purchase'")[0][0]
@@ -277,4 +284,4 @@ def check_books(deployment: Stack, url: str, users: list[common.User], orders: l
 
 
 if __name__ == "__main__":
-    common.run_main(main)
+    run_main(main)
