@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import RowMapping, delete, func, insert, select, update
+from sqlalchemy import RowMapping, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.repositories import _page
@@ -15,6 +15,10 @@ from domain.outbound_webhooks import Delivery, DeliveryStatus, EventType, Webhoo
 from domain.values import Page
 
 PENDING = DeliveryStatus.PENDING.value
+# Asked by every task's completion and every charge (built once: an execution only binds the user).
+_SUBSCRIBED = select(webhook_endpoints).where(
+    webhook_endpoints.c.user_id == bindparam("user_id"), webhook_endpoints.c.disabled_at.is_(None)
+)
 
 
 def _endpoint_row(endpoint: WebhookEndpoint) -> dict[str, Any]:
@@ -67,10 +71,8 @@ class SqlWebhookEndpointRepository:
         return True
 
     async def subscribed(self, user_id: UUID, event: EventType) -> list[WebhookEndpoint]:
-        query = select(webhook_endpoints).where(
-            webhook_endpoints.c.user_id == user_id, webhook_endpoints.c.disabled_at.is_(None)
-        )
-        endpoints = [_endpoint(row) for row in (await self.session.execute(query)).mappings().all()]
+        rows = (await self.session.execute(_SUBSCRIBED, {"user_id": user_id})).mappings().all()
+        endpoints = [_endpoint(row) for row in rows]
         return [endpoint for endpoint in endpoints if event in endpoint.events]  # JSON lists differ per backend
 
     async def succeeded(self, endpoint_id: UUID) -> None:

@@ -19,7 +19,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
     or_,
     select,
     tuple_,
@@ -67,6 +66,29 @@ _MOVE_CREDITS = (
 _LAST_SEQ = select(func.coalesce(func.max(credit_ledger.c.seq), 0)).where(credit_ledger.c.user_id == bindparam("user_id"))
 _INSERT_LEDGER = insert(credit_ledger)
 _INSERT_TASK = insert(tasks)
+# A worker's claim, lease renewal and finish, once per task each: built once too.
+_NOW = bindparam("now", type_=UtcDateTime())
+_UNTIL = bindparam("until", type_=UtcDateTime())
+_HELD = and_(tasks.c.id == bindparam("task_id"), tasks.c.status == PROCESSING, tasks.c.attempts == bindparam("attempt"))
+_CLAIM_TASK = (
+    update(tasks)
+    .where(
+        tasks.c.id == bindparam("task_id"),
+        or_(tasks.c.status == QUEUED, and_(tasks.c.status == PROCESSING, tasks.c.lease_until < _NOW)),
+    )
+    .values(
+        status=PROCESSING,
+        attempts=tasks.c.attempts + 1,
+        lease_until=_UNTIL,
+        started_at=func.coalesce(tasks.c.started_at, _NOW),
+        updated_at=_NOW,
+    )
+    .returning(*tasks.c)
+)
+_RENEW_TASK = update(tasks).where(_HELD).values(lease_until=_UNTIL).returning(tasks.c.id)
+_FINISH_TASK = update(tasks).where(_HELD).returning(tasks.c.id)
+# What finishing an attempt changes (Task.complete, fail, give_up); nothing else of the row is written back.
+_OUTCOME = ("status", "result", "result_key", "error", "attempts", "lease_until", "finished_at", "updated_at")
 
 
 def _unique_rule_broken(exc: IntegrityError) -> DomainError | None:
@@ -244,41 +266,18 @@ class SqlTaskRepository:
         return await _page(self.session, tasks, query, limit, cursor, to_task)
 
     async def claim(self, task_id: UUID, now: datetime, lease_until: datetime) -> Task | None:
-        claimable = or_(tasks.c.status == QUEUED, and_(tasks.c.status == PROCESSING, tasks.c.lease_until < now))
-        statement = (
-            update(tasks)
-            .where(tasks.c.id == task_id, claimable)
-            .values(
-                status=PROCESSING,
-                attempts=tasks.c.attempts + 1,
-                lease_until=lease_until,
-                started_at=func.coalesce(tasks.c.started_at, literal(now, UtcDateTime())),
-                updated_at=now,
-            )
-            .returning(*tasks.c)
-        )
-        row = await _one(self.session, statement)
+        row = await _one(self.session, _CLAIM_TASK, {"task_id": task_id, "now": now, "until": lease_until})
         return to_task(row) if row else None
 
     async def finish(self, task: Task, attempt: int) -> bool:
-        row = task_row(task)
-        del row["id"]
-        statement = (
-            update(tasks)
-            .where(tasks.c.id == task.id, tasks.c.status == PROCESSING, tasks.c.attempts == attempt)
-            .values(row)
-            .returning(tasks.c.id)
-        )
-        return (await self.session.execute(statement)).scalar_one_or_none() is not None
+        outcome = {name: value for name, value in task_row(task).items() if name in _OUTCOME}
+        # No .values(): the SET clause is the parameters' column names, and the statement is compiled once.
+        found = await self.session.execute(_FINISH_TASK, {"task_id": task.id, "attempt": attempt, **outcome})
+        return found.scalar_one_or_none() is not None
 
     async def renew(self, task_id: UUID, attempt: int, lease_until: datetime) -> bool:
-        statement = (
-            update(tasks)
-            .where(tasks.c.id == task_id, tasks.c.status == PROCESSING, tasks.c.attempts == attempt)
-            .values(lease_until=lease_until)
-            .returning(tasks.c.id)
-        )
-        return (await self.session.execute(statement)).scalar_one_or_none() is not None
+        values = {"task_id": task_id, "attempt": attempt, "until": lease_until}
+        return (await self.session.execute(_RENEW_TASK, values)).scalar_one_or_none() is not None
 
     async def stale(self, queued_before: datetime, now: datetime, limit: int) -> list[UUID]:
         last_touched = func.coalesce(tasks.c.updated_at, tasks.c.created_at, type_=UtcDateTime())
