@@ -96,7 +96,7 @@ def create_app(container: Container) -> Litestar:
     origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
     return Litestar(
         route_handlers=[
-            api, uploads, admin, HealthController, MetricsController, *dashboard_routers(settings, session, pages),
+            api, uploads, admin, HealthController, MetricsController, *dashboard_routers(settings, session, pages, lambda: container.require_admin()),
             *sandbox_routes(settings),
         ],
         template_config=template_config(),

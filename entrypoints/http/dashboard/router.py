@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,11 @@ from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.static_files import create_static_files_router
 
+from application.use_cases.admin.require_admin import RequireAdmin
+from entrypoints.http.dashboard.admin_guard import admin_pages_only
 from entrypoints.http.dashboard.controllers.account import AccountController
+from entrypoints.http.dashboard.controllers.account_settings import AccountSettingsController
+from entrypoints.http.dashboard.controllers.admin import AdminPagesController
 from entrypoints.http.dashboard.controllers.api_keys import ApiKeysPageController
 from entrypoints.http.dashboard.controllers.batch_upload import BatchUploadController
 from entrypoints.http.dashboard.controllers.billing import BuyController
@@ -33,8 +38,10 @@ STATIC = Path(__file__).parent / "static"
 ASSETS_PATH = "/assets"
 
 
-def dashboard_routers(settings: Settings, session: SessionServices, pages: ErrorPages) -> list[Router]:
-    """The routers, given by the app factory the session's services (one per app) and the error pages."""
+def dashboard_routers(
+    settings: Settings, session: SessionServices, pages: ErrorPages, require_admin: Callable[[], RequireAdmin]
+) -> list[Router]:
+    """The routers, given by the app factory the session's services (one per app), the error pages and the admin check."""
     common: dict[str, Any] = {
         "path": "/",
         "middleware": [DefineMiddleware(DashboardSession, services=session), *rate_limit_middleware(settings)],
@@ -53,6 +60,8 @@ def dashboard_routers(settings: Settings, session: SessionServices, pages: Error
             **common,
         ),
         Router(route_handlers=[WebhooksPageController, PresetsPageController], guards=[session_required], **common),
+        Router(route_handlers=[AccountSettingsController], guards=[session_required], **common),
+        Router(route_handlers=[AdminPagesController], guards=[admin_pages_only(require_admin)], **common),
         # Only the upload form takes a large body; the limit is enforced while streaming.
         Router(
             route_handlers=[HomeController],

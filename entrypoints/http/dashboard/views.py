@@ -30,6 +30,7 @@ REASONS = {
     "purchase": "Purchase",
     "purchase_reversal": "Purchase refunded",
     "admin_grant": "Granted by an administrator",
+    "admin_debit": "Taken back by an administrator",
 }
 # Fixed messages chosen by a query parameter: nothing from the URL is ever shown as text.
 NOTICES = {
@@ -45,6 +46,14 @@ NOTICES = {
     "cancelled": "The payment was cancelled; nothing was charged.",
     "no-credits": "You have no credits left. Buy some to process more images.",
     "logged-out": "You are logged out.",
+    "verification-sent": "A new verification link is on its way to your address.",
+    "password-changed": "Your password is changed. Your other sessions are logged out; this one stays signed in.",
+    "email-change-sent": "A link is on its way to the new address: your address changes when you follow it.",
+    "account-deleted": "Your account is deleted, with its tasks, images and keys. Thank you for using Pixelmill.",
+    "user-disabled": "The account is disabled: its sessions and API keys are refused at once.",
+    "user-enabled": "The account is enabled again.",
+    "credits-adjusted": "The credits were moved and the audit log records why.",
+    "order-refunded": "The order's credits were taken back (never below zero) and the audit log records why.",
 }
 CURRENCY_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£"}
 
