@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 PIXELMILL = Path(sys.executable).with_name("pixelmill")
@@ -21,9 +22,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def clean_env() -> dict[str, str]:
-    """This shell's environment without its PIXELMILL_* variables, which must not leak into a run."""
-    return {key: value for key, value in os.environ.items() if not key.startswith("PIXELMILL_")}
+def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This shell's environment without its PIXELMILL_* variables, which must not leak into a run, and `extra`."""
+    return {**{key: value for key, value in os.environ.items() if not key.startswith("PIXELMILL_")}, **(extra or {})}
 
 
 def with_search_path(url: str, schema: str) -> str:

@@ -25,7 +25,8 @@ from application.ports.task_queue import TaskQueue
 from domain.errors import DependencyUnavailable
 from entrypoints.settings import load_settings
 from entrypoints.container import build_container
-from tests.support.stack import REDIS_URL, forget_queue
+from testbed.redis_keys import forget_queue
+from tests.support.stack import REDIS_URL
 
 RECEIVE_SECONDS = 10  # for what takes milliseconds on the loopback
 
@@ -77,7 +78,7 @@ async def under_test(request: pytest.FixtureRequest) -> AsyncIterator[QueueUnder
     finally:
         await worker.shutdown()
         await sender.shutdown()
-        await forget_queue(name)
+        forget_queue(REDIS_URL, name)
 
 
 async def test_every_enqueued_id_is_delivered(under_test: QueueUnderTest) -> None:

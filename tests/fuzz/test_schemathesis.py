@@ -19,7 +19,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from entrypoints.harness import build_harness
-from tests.support.server import free_port
+from testbed.environment import free_port
 
 pytestmark = pytest.mark.slow
 

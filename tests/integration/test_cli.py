@@ -13,7 +13,7 @@ import pytest
 from application.use_cases.sign_up import SignUpCommand
 from entrypoints.container import build_container
 from entrypoints.settings import load_settings
-from tests.support.server import CHEAP_ARGON2
+from testbed.environment import CHEAP_ARGON2
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,8 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.support.server import CHEAP_ARGON2, PIXELMILL, clean_env, serving
+from testbed.environment import CHEAP_ARGON2, PIXELMILL, clean_env
+from tests.support.server import serving
 
 pytestmark = pytest.mark.slow
 

@@ -14,10 +14,10 @@ from application.use_cases.sign_up import SignUpCommand
 from application.use_cases.submit_task import SubmitTaskCommand
 from entrypoints.container import build_container
 from entrypoints.settings import load_settings
+from testbed.environment import CHEAP_ARGON2
 from tests.e2e.conftest import jpeg
 from tests.integration.test_cli import pixelmill
 from tests.support.razorpay_stub import KEY_ID, KEY_SECRET, WEBHOOK_SECRET, razorpay_stub
-from tests.support.server import CHEAP_ARGON2
 
 pytestmark = pytest.mark.slow
 

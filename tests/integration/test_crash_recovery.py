@@ -22,7 +22,8 @@ import pytest
 from PIL import Image
 from redis.asyncio import Redis
 
-from tests.support.stack import REDIS_URL, Process, Stack, User, new_user, production_stack
+from testbed.children import Child
+from tests.support.stack import REDIS_URL, Stack, User, new_user, production_stack
 from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -120,7 +121,7 @@ async def test_workers_killed_while_they_work_lose_no_task_and_charge_none_twice
     # 200 submissions in seconds are this test's point, not a rate limit's.
     async with production_stack(tmp_path, **FAST_RECOVERY, rate_limit_allowlist="127.0.0.1") as stack:
         _, url = await stack.serve()
-        workers: list[Process] = [stack.worker("worker-a"), stack.worker("worker-b")]
+        workers: list[Child] = [stack.worker("worker-a"), stack.worker("worker-b")]
         async with httpx.AsyncClient(base_url=url, timeout=30) as http:
             user = await new_user(stack, http, TASKS)
             started = time.monotonic()

@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.support.server import CHEAP_ARGON2, serving
+from testbed.environment import CHEAP_ARGON2
+from tests.support.server import serving
 from tests.support.smtp_server import parts
 
 pytestmark = pytest.mark.slow

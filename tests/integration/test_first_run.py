@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.server import clean_env, free_port
+from testbed.environment import clean_env, free_port
 
 pytestmark = pytest.mark.slow
 

@@ -15,9 +15,9 @@ from adapters.mail.smtp import SmtpMailer, SmtpServer
 from domain.errors import TransientFailure
 from domain.mail import MailMessage
 from entrypoints.harness import build_harness
+from testbed.environment import free_port
 from tests.e2e.conftest import GENEROUS_LIMITS, serving
 from tests.e2e.polling import eventually
-from tests.support.server import free_port
 from tests.support.smtp_server import parts, smtp_server
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")

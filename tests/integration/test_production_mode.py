@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from testbed.environment import PIXELMILL, with_search_path
 from tests.contract.databases import POSTGRES_URL, fresh_postgres_schema
-from tests.support.stack import PIXELMILL, REDIS_URL, with_search_path
+from tests.support.stack import REDIS_URL
 
 pytestmark = pytest.mark.slow
 

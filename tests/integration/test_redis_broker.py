@@ -24,8 +24,9 @@ from entrypoints.container import build_container
 from entrypoints.jobs import SWEEP
 from entrypoints.settings import Settings, load_settings
 from entrypoints.worker.schedule import run_on_schedule
+from testbed.redis_keys import forget_queue
 from tests.e2e.polling import eventually
-from tests.support.stack import REDIS_URL, forget_queue
+from tests.support.stack import REDIS_URL
 from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.redis
@@ -37,7 +38,7 @@ SCHEDULING_SLACK_MS = 3000  # how late a scheduler may wake on a loaded 2-core m
 async def queue_name() -> AsyncIterator[str]:
     name = f"pixelmill-test-{uuid4().hex}"
     yield name
-    await forget_queue(name)
+    forget_queue(REDIS_URL, name)
 
 
 def settings_for(queue_name: str, broker_url: str = REDIS_URL, **values: str) -> Settings:

@@ -9,7 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.server import CHEAP_ARGON2, serving
+from testbed.environment import CHEAP_ARGON2
+from tests.support.server import serving
 
 pytestmark = pytest.mark.slow
 BANNER = "Pixelmill serves on "  # the one line `serve` prints for people, on stdout

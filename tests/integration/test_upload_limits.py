@@ -17,7 +17,8 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.support.server import CHEAP_ARGON2, serving
+from testbed.environment import CHEAP_ARGON2
+from tests.support.server import serving
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ import pytest
 from adapters.webhooks.guard import AddressGuard
 from adapters.webhooks.sender import HttpxWebhookSender
 from domain.errors import DeliveryError
-from tests.support.server import free_port
+from testbed.environment import free_port
 from tests.support.webhook_receiver import receiving
 
 OPEN = AddressGuard(allow_http=True, allow_private=True)

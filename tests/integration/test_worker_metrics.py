@@ -17,7 +17,7 @@ from application.use_cases.sign_up import SignUpCommand
 from application.use_cases.submit_task import SubmitTaskCommand
 from entrypoints.container import build_container
 from entrypoints.settings import load_settings
-from tests.support.server import free_port
+from testbed.environment import free_port
 from tests.support.stack import PASSWORD, Stack, production_stack
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

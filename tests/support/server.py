@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,23 +11,7 @@ from pathlib import Path
 
 import httpx
 
-PIXELMILL = Path(sys.executable).with_name("pixelmill")
-CHEAP_ARGON2 = {
-    "PIXELMILL_ARGON2_TIME_COST": "1",
-    "PIXELMILL_ARGON2_MEMORY_COST": "1024",
-    "PIXELMILL_ARGON2_PARALLELISM": "1",
-}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def clean_env(extra: dict[str, str]) -> dict[str, str]:
-    """The caller's own PIXELMILL_* variables must not leak into the run."""
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("PIXELMILL_")}, **extra}
+from testbed.environment import PIXELMILL, clean_env, free_port
 
 
 @contextmanager

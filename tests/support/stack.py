@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import signal
 import subprocess
 import time
 from collections.abc import AsyncIterator
@@ -17,42 +16,17 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
-from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.engine import create_engine
+from testbed.children import Child, spawn
+from testbed.environment import CHEAP_ARGON2, PIXELMILL, clean_env, free_port, staging
+from testbed.redis_keys import forget_queue
 from tests.contract.databases import POSTGRES_URL, fresh_postgres_schema
-from tests.support.server import CHEAP_ARGON2, PIXELMILL, free_port
 
 REDIS_URL = os.environ.get("PIXELMILL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "correct horse battery"
-
-
-def with_search_path(url: str, schema: str) -> str:
-    """The URL a subprocess gets: PostgreSQL puts its tables in the schema (libpq's `options`)."""
-    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-
-
-@dataclass
-class Process:
-    name: str
-    popen: subprocess.Popen[bytes]
-    log: Path
-    started: float = field(default_factory=time.monotonic)
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group: a taskiq supervisor and its children die together, like a container."""
-        if self.popen.poll() is None:
-            os.killpg(self.popen.pid, signal.SIGKILL)
-        self.popen.wait()
-
-    def terminate(self) -> None:
-        if self.popen.poll() is None:
-            os.killpg(self.popen.pid, signal.SIGTERM)
-
-    def tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
 @dataclass
@@ -61,7 +35,7 @@ class Stack:
     env: dict[str, str]
     schema: str
     engine: AsyncEngine
-    processes: list[Process] = field(default_factory=list)
+    processes: list[Child] = field(default_factory=list)
 
     @property
     def queue_name(self) -> str:
@@ -76,21 +50,16 @@ class Stack:
         assert child.returncode == 0, f"pixelmill {' '.join(args)} failed:\n{err.decode()}"
         return out.decode()
 
-    def start(self, name: str, *args: str) -> Process:
-        log = self.root / f"{name}.log"
-        with log.open("ab") as out:
-            popen = subprocess.Popen(
-                [str(PIXELMILL), *args], cwd=self.root, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, so a kill reaches the worker's children too
-            )  # fmt: skip
-        process = Process(name, popen, log)
+    def start(self, name: str, *args: str) -> Child:
+        """Its own process group, so a kill reaches the worker's children too; it logs to <name>.log."""
+        process = spawn(name, [str(PIXELMILL), *args], cwd=self.root, env=self.env, log_dir=self.root)
         self.processes.append(process)
         return process
 
-    def worker(self, name: str, processes: int = 1) -> Process:
+    def worker(self, name: str, processes: int = 1) -> Child:
         return self.start(name, "worker", "--workers", str(processes))
 
-    async def serve(self) -> tuple[Process, str]:
+    async def serve(self) -> tuple[Child, str]:
         """The API, once /health/ready answers 200."""
         port = free_port()
         process = self.start(f"api-{port}", "serve", "--port", str(port))
@@ -122,18 +91,11 @@ async def production_stack(root: Path, broker_url: str = REDIS_URL, **settings: 
     `settings` are PIXELMILL_* values by lower-case name. Every process started is killed at the end."""
     async with fresh_postgres_schema() as schema:
         queue_name = f"pixelmill-test-{uuid4().hex}"
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("PIXELMILL_")}
         env = {
-            **clean,
+            **clean_env(),
             **CHEAP_ARGON2,
-            # Staging: everything production demands, with the sandbox gateway the tests pay through.
-            "PIXELMILL_ENV": "staging",
-            "PIXELMILL_PAYMENT_GATEWAY": "sandbox",
-            "PIXELMILL_PUBLIC_URL": "http://127.0.0.1",
+            **staging(POSTGRES_URL, schema, broker_url, queue_name),
             "PIXELMILL_JWT_SECRET": secrets.token_urlsafe(48),
-            "PIXELMILL_DATABASE_URL": with_search_path(POSTGRES_URL, schema),
-            "PIXELMILL_BROKER_URL": broker_url,
-            "PIXELMILL_QUEUE_NAME": queue_name,
             "PIXELMILL_STORAGE_URL": f"file://{root / 'blobs'}",
             "PIXELMILL_LOG_LEVEL": "INFO",
             "PIXELMILL_SIGNUP_BONUS_REQUIRES_VERIFICATION": "false",  # these tests count on the bonus at sign-up  # each process logs to <name>.log in the test's directory
@@ -146,15 +108,7 @@ async def production_stack(root: Path, broker_url: str = REDIS_URL, **settings: 
         finally:
             await stack.stop_all()
             await stack.engine.dispose()
-            await forget_queue(queue_name)
-
-
-async def forget_queue(queue_name: str) -> None:
-    """Delete the stream and every key the workers made under the queue's name."""
-    async with Redis.from_url(REDIS_URL) as redis:
-        keys = [key async for key in redis.scan_iter(match=f"{queue_name}*")]
-        if keys:
-            await redis.delete(*keys)
+            forget_queue(REDIS_URL, queue_name)
 
 
 @dataclass
