@@ -13,9 +13,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from testbed.environment import PIXELMILL, clean_env
 from tests.browser.conftest import SERVER_ENV
 from tests.browser.test_dashboard import PASSWORD, sign_up, unlabelled_fields
-from tests.support.server import PIXELMILL, clean_env, serving
+from tests.support.server import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
