@@ -70,7 +70,7 @@ def test_an_animations_preview_is_its_first_frame() -> None:
 
 
 
-def test_the_preview_of_a_result_just_made_comes_from_its_pixels_without_decoding_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_preview_of_a_result_just_made_comes_from_its_pixels_not_a_decode(monkeypatch: pytest.MonkeyPatch) -> None:
     processor = PillowImageProcessor(max_pixels=50_000_000)
     source = BytesIO()
     Image.new("RGBA", (900, 600), (10, 200, 30, 0)).save(source, "PNG")  # transparent: JPEG flattens it onto white
