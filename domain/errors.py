@@ -52,7 +52,11 @@ class ApiKeyNotFound(NotFound):
 
 
 class SharedLinkInvalid(NotFound):
-    """The shared link is invalid, expired, or its task is gone."""
+    """The shared link is unknown, revoked or expired, or its task is gone."""
+
+
+class ShareLinkNotFound(NotFound):
+    """No such live share link of this task."""
 
 
 class InsufficientCredits(DomainError):
@@ -117,6 +121,10 @@ class ApiKeyNotAllowed(Forbidden):
 
 class MissingScope(Forbidden):
     """This API key lacks the scope this request needs."""
+
+
+class TooManyShareLinks(Conflict):
+    """This task has the most live share links allowed; revoke one first."""
 
 
 class TooManyApiKeys(Conflict):

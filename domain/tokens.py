@@ -1,4 +1,4 @@
-"""Claims carried by signed tokens (access, refresh, share)."""
+"""Claims carried by signed tokens (access, refresh, mailed links)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import datetime
 
 ACCESS = "access"
 REFRESH = "refresh"
-SHARE = "share"
 PASSWORD_RESET = "password_reset"
 VERIFY_EMAIL = "verify_email"
 CHANGE_EMAIL = "change_email"

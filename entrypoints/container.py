@@ -83,12 +83,16 @@ from application.use_cases.webhooks.endpoints import (
 )
 from domain.outbound_webhooks import RetryPolicy
 from application.use_cases.presets import CreatePreset, DeletePreset, GetPreset, ListPresets
+from application.use_cases.share_links.list_share_links import ListShareLinks
+from application.use_cases.share_links.open_shared_original import OpenSharedOriginal
+from application.use_cases.share_links.open_shared_result import OpenSharedResult
+from application.use_cases.share_links.read_shared import ReadShared
+from application.use_cases.share_links.revoke_share_link import RevokeShareLink
+from application.use_cases.share_links.share_result import ShareResult
 from application.use_cases.task_files.delete_task import DeleteTask
 from application.use_cases.task_files.get_preview import GetPreview
 from application.use_cases.task_files.get_result import GetResult
 from application.use_cases.task_files.get_source import GetSource
-from application.use_cases.task_files.open_shared_result import OpenSharedResult
-from application.use_cases.task_files.share_result import ShareResult
 from domain.memory_budget import pixel_memory
 from entrypoints.jobs import register_jobs
 from entrypoints.settings import Settings
@@ -385,9 +389,13 @@ class Container(containers.DeclarativeContainer):
     get_result = providers.Factory(GetResult, uow.provider, storage)
     get_preview = providers.Factory(GetPreview, uow.provider, storage)
     share_result = providers.Factory(
-        ShareResult, uow.provider, tokens, clock, ids, ttl=providers.Callable(_seconds, settings.provided.share_link_seconds)
+        ShareResult, uow.provider, clock, ttl=providers.Callable(_seconds, settings.provided.share_link_seconds)
     )
-    open_shared_result = providers.Factory(OpenSharedResult, uow.provider, storage, tokens, clock)
+    list_share_links = providers.Factory(ListShareLinks, uow.provider, clock)
+    revoke_share_link = providers.Factory(RevokeShareLink, uow.provider, clock)
+    read_shared = providers.Factory(ReadShared, uow.provider, clock)
+    open_shared_result = providers.Factory(OpenSharedResult, uow.provider, storage, clock)
+    open_shared_original = providers.Factory(OpenSharedOriginal, uow.provider, storage, clock)
     delete_task = providers.Factory(DeleteTask, uow.provider, storage)
 
     payment_gateway = providers.Selector(

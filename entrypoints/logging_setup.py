@@ -13,8 +13,11 @@ from typing import Any
 import structlog
 
 SECRET_KEYS = re.compile(r"pass(word)?|token|secret|signature|authorization|cookie|api[_-]?key", re.IGNORECASE)
-# Bearer tokens, JWTs and hex HMACs, wherever they appear in a message.
-SECRET_VALUES = re.compile(r"(Bearer\s+)\S+|eyJ[\w-]+\.[\w-]+\.[\w-]*|\b[0-9a-f]{64}\b", re.IGNORECASE)
+# Bearer tokens, JWTs, hex HMACs and share link ids (a share link's path is all a visitor needs), wherever they
+# appear in a message.
+SECRET_VALUES = re.compile(
+    r"(Bearer\s+)\S+|eyJ[\w-]+\.[\w-]+\.[\w-]*|\b[0-9a-f]{64}\b|(?<=/shared/)[\w-]+|(?<=/shares/)[\w-]+|(?<=/s/)[\w-]+", re.IGNORECASE
+)
 
 
 # The embedded outbox mailer's link, logged so a developer can click it (no SMTP server in that mode).
@@ -66,3 +69,5 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)  # our access log carries the request id
+    # aiosqlite's DEBUG lines carry every SQL parameter (share link ids, e-mail addresses): never logged.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)

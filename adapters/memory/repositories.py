@@ -219,6 +219,9 @@ class MemoryTaskRepository:
 
     async def delete(self, task_id: UUID) -> None:
         self.state.tasks.pop(task_id, None)
+        # As ON DELETE CASCADE does in SQL: a task's share links go with it.
+        for link_id in [link.id for link in self.state.share_links.values() if link.task_id == task_id]:
+            del self.state.share_links[link_id]
 
     async def keep_idempotency_key(self, kept: KeptKey) -> None:
         self.state.kept_keys[(kept.owner_id, kept.key)] = kept

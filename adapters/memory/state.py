@@ -15,6 +15,7 @@ from domain.outbound_webhooks import Delivery, WebhookEndpoint
 from domain.plans import DEFAULT_PLANS, Plan
 from domain.presets import Preset
 from domain.sessions import RefreshToken
+from domain.share_links import ShareLink
 from domain.tasks import KeptKey, Task
 from domain.users import User
 from domain.values import Page
@@ -53,3 +54,4 @@ class MemoryState:
     audit: list[AuditEntry] = field(default_factory=list)
     webhook_endpoints: dict[UUID, WebhookEndpoint] = field(default_factory=dict)
     deliveries: dict[UUID, Delivery] = field(default_factory=dict)
+    share_links: dict[str, ShareLink] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from adapters.memory.api_keys import MemoryApiKeyRepository
 from adapters.memory.presets import MemoryPresetRepository
+from adapters.memory.share_links import MemoryShareLinkRepository
 from adapters.memory.audit import MemoryAuditLogRepository
 from adapters.memory.outbound_webhooks import MemoryDeliveryRepository, MemoryWebhookEndpointRepository
 from adapters.memory.state import MemoryState
@@ -40,7 +41,7 @@ from domain.webhooks import WebhookEvent
 
 BILLING = ("plans", "orders", "payments", "webhook_events")
 DEVELOPER = ("api_keys", "webhook_endpoints", "deliveries")
-IMAGING = ("presets",)
+IMAGING = ("presets", "share_links")
 
 
 class MemoryDatabase:
@@ -72,6 +73,7 @@ class MemoryUnitOfWork:
         self.audit = MemoryAuditLogRepository(state)
         self.webhook_endpoints = MemoryWebhookEndpointRepository(state)
         self.deliveries = MemoryDeliveryRepository(state)
+        self.share_links = MemoryShareLinkRepository(state)
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         await self.database.lock.acquire()

@@ -278,6 +278,20 @@ api_keys = Table(
     Index("ix_api_keys_user_id_created_at_id", "user_id", "created_at", "id"),
 )
 
+# Share links (migration 0012): a short random id for visitors; they go with their task (ON DELETE CASCADE).
+share_links = Table(
+    "share_links",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("task_id", Uuid, ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("owner_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("show_original", Boolean, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    Index("ix_share_links_task_id_created_at", "task_id", "created_at"),
+)
+
 # Image capability (migration 0005): a user's named pipelines, at most 50 each (checked under a lock on the user).
 presets = Table(
     "presets",

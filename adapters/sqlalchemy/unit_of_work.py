@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sqlalchemy.api_keys import SqlApiKeyRepository
 from adapters.sqlalchemy.presets import SqlPresetRepository
+from adapters.sqlalchemy.share_links import SqlShareLinkRepository
 from adapters.sqlalchemy.audit_repository import SqlAuditLogRepository
 from adapters.sqlalchemy.outbound_webhooks import SqlDeliveryRepository, SqlWebhookEndpointRepository
 from adapters.sqlalchemy.billing_repositories import (
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLogRepository(self.session)
         self.webhook_endpoints = SqlWebhookEndpointRepository(self.session)
         self.deliveries = SqlDeliveryRepository(self.session)
+        self.share_links = SqlShareLinkRepository(self.session)
         return self
 
     async def __aexit__(

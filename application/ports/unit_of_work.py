@@ -7,6 +7,7 @@ from typing import Protocol
 
 from application.ports.api_keys import ApiKeyRepository
 from application.ports.presets import PresetRepository
+from application.ports.share_links import ShareLinkRepository
 from application.ports.audit_log import AuditLogRepository
 from application.ports.deliveries import DeliveryRepository
 from application.ports.webhook_endpoints import WebhookEndpointRepository
@@ -36,6 +37,7 @@ class UnitOfWork(Protocol):
     audit: AuditLogRepository
     webhook_endpoints: WebhookEndpointRepository
     deliveries: DeliveryRepository
+    share_links: ShareLinkRepository
 
     async def __aenter__(self) -> UnitOfWork:
         """Begin a transaction."""

@@ -23,7 +23,8 @@ from entrypoints.http.controllers.billing import OrdersController, PlansControll
 from entrypoints.http.controllers.credits import CreditsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.sandbox import sandbox_routes
-from entrypoints.http.controllers.tasks import SharedController, TasksController
+from entrypoints.http.controllers.share_links import ShareLinksController, SharedController
+from entrypoints.http.controllers.tasks import TasksController
 from entrypoints.http.dashboard.error_pages import ErrorPages
 from entrypoints.http.dashboard.router import dashboard_routers
 from entrypoints.http.dashboard.session import Refresher, SessionServices
@@ -51,6 +52,7 @@ def create_app(container: Container) -> Litestar:
             AccountMeController,
             CreditsController,
             SharedController,
+            ShareLinksController,
             PlansController,
             OrdersController,
             WebhooksController,

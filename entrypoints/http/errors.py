@@ -26,6 +26,7 @@ _STATUS: list[tuple[type[e.DomainError], int, str]] = [
     (e.IdempotencyKeyReused, 409, "idempotency-key-reused"),
     (e.ResultNotReady, 409, "result-not-ready"),
     (e.TooManyApiKeys, 409, "too-many-api-keys"),
+    (e.TooManyShareLinks, 409, "too-many-share-links"),
     (e.PresetNameTaken, 409, "preset-name-taken"),
     (e.TooManyPresets, 409, "too-many-presets"),
     (e.TooManyWebhookEndpoints, 409, "too-many-webhook-endpoints"),

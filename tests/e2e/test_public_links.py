@@ -21,6 +21,7 @@ async def test_share_and_checkout_links_start_with_the_public_url_whatever_the_h
         order = await user.post("/api/v1/orders", json={"plan_id": STARTER}, headers=EVIL)
 
     assert shared.status_code == 201 and shared.json()["url"].startswith(f"{PUBLIC}/api/v1/shared/")
+    assert shared.json()["page_url"] == f"{PUBLIC}/s/{shared.json()['id']}"
     assert order.status_code == 201 and order.json()["checkout"]["checkout_url"].startswith(f"{PUBLIC}/sandbox/")
 
 

@@ -1,13 +1,14 @@
-"""A task's files: the source, the result, signed share links, and deletion (without refund)."""
+"""A task's files: the source, the result, and deletion (without refund); share links are in test_share_links.py."""
 
 from __future__ import annotations
 
 import pytest
 
+from application.use_cases.share_links.share_result import ShareRequest
 from domain.credits import Reason
-from domain.errors import ResultNotReady, SharedLinkInvalid, TaskNotFound
+from domain.errors import ResultNotReady, TaskNotFound
 from domain.tasks import preview_key, result_key
-from tests.unit.conftest import SHARE_TTL, SIGNUP_CREDITS, Bootstrap, noisy_jpeg, png, read_all
+from tests.unit.conftest import SIGNUP_CREDITS, Bootstrap, noisy_jpeg, png, read_all
 
 
 async def test_the_source_comes_back_byte_for_byte_with_its_content_type(app: Bootstrap) -> None:
@@ -31,7 +32,7 @@ async def test_another_users_source_and_result_are_not_found(app: Bootstrap) -> 
     with pytest.raises(TaskNotFound):
         await app.get_result(mallory.id, task.id)
     with pytest.raises(TaskNotFound):
-        await app.share_result(mallory.id, task.id)
+        await app.share_result(ShareRequest(mallory.id, task.id))
 
 
 async def test_the_result_is_served_once_the_task_is_completed(app: Bootstrap) -> None:
@@ -52,7 +53,7 @@ async def test_there_is_no_result_before_completion(app: Bootstrap) -> None:
     with pytest.raises(ResultNotReady):
         await app.get_result(user.id, task.id)
     with pytest.raises(ResultNotReady):
-        await app.share_result(user.id, task.id)
+        await app.share_result(ShareRequest(user.id, task.id))
 
 
 async def test_a_failed_task_has_no_result(app: Bootstrap) -> None:
@@ -63,56 +64,7 @@ async def test_a_failed_task_has_no_result(app: Bootstrap) -> None:
     with pytest.raises(ResultNotReady):
         await app.get_result(user.id, task.id)
     with pytest.raises(ResultNotReady):
-        await app.share_result(user.id, task.id)
-
-
-async def test_a_share_link_serves_the_result_without_login_until_it_expires(app: Bootstrap) -> None:
-    user = await app.user()
-    task = await app.submit(user)
-    await app.drain()
-
-    link = await app.share_result(user.id, task.id)
-
-    assert link.expires_at == app.clock.now() + SHARE_TTL
-    shared = await app.open_shared_result(link.token)
-    assert await read_all(shared.chunks) == app.storage.blobs[result_key(task.id)]
-    app.clock.advance(SHARE_TTL.total_seconds() - 1)
-    assert await app.open_shared_result(link.token)
-    app.clock.advance(60)
-    with pytest.raises(SharedLinkInvalid):
-        await app.open_shared_result(link.token)
-
-
-async def test_a_tampered_share_link_is_invalid(app: Bootstrap) -> None:
-    user = await app.user()
-    task = await app.submit(user)
-    await app.drain()
-    token = (await app.share_result(user.id, task.id)).token
-    header, payload, signature = token.split(".")
-    flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
-
-    for tampered in (f"{header}.{payload}.{flipped}", f"{header}.{payload[:-2]}.{signature}", "garbage", ""):
-        with pytest.raises(SharedLinkInvalid):
-            await app.open_shared_result(tampered)
-
-
-async def test_an_access_token_is_not_a_share_link(app: Bootstrap) -> None:
-    user = await app.user()
-    tokens = await app.login(user)
-    with pytest.raises(SharedLinkInvalid):
-        await app.open_shared_result(tokens.access_token)
-
-
-async def test_a_share_link_of_a_deleted_task_is_invalid(app: Bootstrap) -> None:
-    user = await app.user()
-    task = await app.submit(user)
-    await app.drain()
-    link = await app.share_result(user.id, task.id)
-
-    await app.delete_task(user.id, task.id)
-
-    with pytest.raises(SharedLinkInvalid):
-        await app.open_shared_result(link.token)
+        await app.share_result(ShareRequest(user.id, task.id))
 
 
 async def test_deleting_a_task_removes_its_row_and_files_without_a_refund(app: Bootstrap) -> None:

@@ -1,4 +1,4 @@
-"""Task routes: submit, list, read, follow, download, share, delete."""
+"""Task routes: submit, list, read, follow, download, delete (sharing is in share_links.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, delete, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, HeaderParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage, Stream
-from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
 from application.use_cases.submit_batch import SubmitBatch, SubmitBatchCommand
@@ -20,16 +20,12 @@ from application.use_cases.task_files.delete_task import DeleteTask
 from application.use_cases.task_files.get_preview import GetPreview
 from application.use_cases.task_files.get_result import GetResult
 from application.use_cases.task_files.get_source import GetSource
-from application.use_cases.task_files.open_shared_result import OpenSharedResult
-from application.use_cases.task_files.share_result import ShareResult
 from application.use_cases.task_files.stream import FileStream
 from domain.tasks import Status, Task
-from entrypoints.http.auth import PUBLIC, SCOPE
+from entrypoints.http.auth import SCOPE
 from entrypoints.http.controllers.credits import Cursor, Limit
-from entrypoints.http.links import absolute_url
 from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
-from entrypoints.http.schemas.tasks import BatchForm, SharedLinkOut, TaskBatchOut, TaskForm, TaskOut, TaskPage
-from entrypoints.settings import Settings
+from entrypoints.http.schemas.tasks import BatchForm, TaskBatchOut, TaskForm, TaskOut, TaskPage
 
 IdempotencyKey = Annotated[
     str | None, HeaderParameter(name="Idempotency-Key", required=False, description="Retry-safe submission key (24 h)")
@@ -130,27 +126,10 @@ class TasksController(Controller):
         """The preview made with the result; 409 unless completed."""
         return image_response(await get_preview(user_id, task_id))
 
-    @post("/{task_id:uuid}/share", status_code=HTTP_201_CREATED, summary="Make a signed, expiring download link")
-    async def share(self, request: Request, task_id: UUID, share_result: ShareResult, user_id: UUID, settings: Settings) -> SharedLinkOut:  # type: ignore[type-arg]
-        """An unauthenticated link to the result; 409 unless completed."""
-        link = await share_result(user_id, task_id)
-        url = absolute_url(request, settings.public_url, f"/api/v1/shared/{link.token}")
-        return SharedLinkOut(url=url, expires_at=link.expires_at)
-
     @delete("/{task_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="Delete a task and its images")
     async def remove(self, task_id: UUID, delete_task: DeleteTask, user_id: UUID) -> None:
         """Task, source and result are gone; no refund."""
         await delete_task(user_id, task_id)
-
-
-class SharedController(Controller):
-    path = "/shared"
-    tags = ["tasks"]
-
-    @get("/{token:str}", opt={PUBLIC: True}, summary="Download a shared result (no auth)")
-    async def shared(self, token: str, open_shared_result: OpenSharedResult) -> Stream:
-        """The result bytes; 404 when the link is tampered, expired, or its task deleted."""
-        return image_response(await open_shared_result(token))
 
 
 async def _status_events(tasks: AsyncIterator[Task]) -> AsyncIterator[ServerSentEventMessage]:

@@ -96,7 +96,3 @@ class TaskPage(msgspec.Struct):
 class TaskBatchOut(msgspec.Struct):
     items: list[TaskOut]
 
-
-class SharedLinkOut(msgspec.Struct):
-    url: str
-    expires_at: datetime

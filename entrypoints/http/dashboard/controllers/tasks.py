@@ -14,11 +14,11 @@ from litestar.params import Parameter
 from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage, Stream, Template
 
 from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
+from application.use_cases.share_links.share_result import ShareRequest, ShareResult
 from application.use_cases.task_files.delete_task import DeleteTask
 from application.use_cases.task_files.get_preview import GetPreview
 from application.use_cases.task_files.get_result import GetResult
 from application.use_cases.task_files.get_source import GetSource
-from application.use_cases.task_files.share_result import ShareResult
 from domain.errors import TaskNotFound
 from domain.tasks import Status, Task
 from domain.users import User
@@ -27,7 +27,8 @@ from entrypoints.http.controllers.tasks import image_response
 from entrypoints.http.dashboard.charts import tasks_per_day_chart
 from entrypoints.http.dashboard.views import page, see_other
 from entrypoints.http.links import absolute_url
-from entrypoints.http.schemas.tasks import SharedLinkOut, TaskOut
+from entrypoints.http.schemas.share_links import ShareLinkOut
+from entrypoints.http.schemas.tasks import TaskOut
 from entrypoints.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -101,9 +102,9 @@ class TaskPagesController(Controller):
         settings: Settings,
     ) -> Template:
         """The task page again, showing a signed, expiring link to the result."""
-        link = await share_result(viewer.id, task_id)
-        url = absolute_url(request, settings.public_url, f"/api/v1/shared/{link.token}")
-        return _task_page(request, viewer, await get_task(viewer.id, task_id), SharedLinkOut(url, link.expires_at))
+        link = await share_result(ShareRequest(viewer.id, task_id))
+        origin = absolute_url(request, settings.public_url, "")
+        return _task_page(request, viewer, await get_task(viewer.id, task_id), ShareLinkOut.of(link, origin))
 
     @post("/{task_id:uuid}/delete", summary="Delete a task")
     async def delete(self, task_id: UUID, user_id: UUID, delete_task: DeleteTask) -> Redirect:
@@ -126,7 +127,7 @@ class TaskEventsController(Controller):
         return ServerSentEvent(_messages(streams))
 
 
-def _task_page(request: Request[Any, Any, Any], viewer: User, task: Task, share: SharedLinkOut | None = None) -> Template:
+def _task_page(request: Request[Any, Any, Any], viewer: User, task: Task, share: ShareLinkOut | None = None) -> Template:
     return page(request, "task.html.j2", viewer, task=TaskOut.of(task), share=share)
 
 
