@@ -290,7 +290,8 @@ async def test_twenty_concurrent_submissions_with_one_credit_accept_exactly_one(
 
 
 async def test_every_api_route_but_the_public_ones_needs_a_token(api: Api) -> None:
-    public = {"/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/shared/{token:str}"}
+    public = {"/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/refresh"}
+    public |= {"/api/v1/shared/{share_id:str}", "/api/v1/shared/{share_id:str}/original"}
     public |= {"/api/v1/plans", "/api/v1/webhooks/razorpay"}
     public |= {"/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm", "/api/v1/auth/verify-email"}
     checked = 0

@@ -41,6 +41,7 @@ async def test_a_link_has_a_short_random_id_and_serves_the_result_until_it_expir
 async def test_two_links_of_one_task_have_different_ids(app: Bootstrap) -> None:
     user, task = await completed(app)
     first = await app.share_result(ShareRequest(user.id, task.id))
+    app.clock.advance(1)
     second = await app.share_result(ShareRequest(user.id, task.id))
     assert first.id != second.id
     assert [link.id for link in await app.list_share_links(user.id, task.id)] == [second.id, first.id]
