@@ -6,13 +6,15 @@ import io
 import json
 import zipfile
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from domain.mail import MailMessage
 from entrypoints.http.dashboard.session import SESSION_COOKIE
-from tests.e2e.dashboard_client import PASSWORD, Site, Visitor, dashboard, text_of
+from tests.e2e.dashboard_client import PASSWORD, Site, Visitor, text_of
+from tests.e2e.dashboard_stores import STORES, dashboard_on
 from tests.e2e.polling import eventually
 
 NEW_PASSWORD = "a fresh passphrase"
@@ -24,9 +26,9 @@ FORMS = {
 }
 
 
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    async with dashboard(rate_limit_account=10_000) as site:
+@pytest.fixture(params=STORES)
+async def site(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Site]:
+    async with dashboard_on(request.param, tmp_path, rate_limit_account=10_000) as site:
         yield site
 
 

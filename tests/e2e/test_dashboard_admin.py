@@ -4,20 +4,22 @@ refunded after a confirm step, the audit log paged; a 404 page to everyone but a
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from application.use_cases.sign_up import SignUpCommand
 from tests.e2e.billing import STARTER, deliver_hook
-from tests.e2e.dashboard_client import PASSWORD, Site, Visitor, dashboard, text_of
+from tests.e2e.dashboard_client import PASSWORD, Site, Visitor, text_of
+from tests.e2e.dashboard_stores import STORES, dashboard_on
 
 NOWHERE = "00000000-0000-0000-0000-000000000001"
 
 
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    async with dashboard(rate_limit_account=10_000) as site:
+@pytest.fixture(params=STORES)
+async def site(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Site]:
+    async with dashboard_on(request.param, tmp_path, rate_limit_account=10_000) as site:
         yield site
 
 
@@ -124,8 +126,10 @@ async def test_an_account_is_disabled_with_a_reason_refused_at_once_and_enabled_
 async def test_an_admin_cannot_disable_their_own_account_and_is_told_why(site: Site, admin: Visitor) -> None:
     me = await admin.user_id()
 
+    own_page = await admin.get(f"/admin/users/{me}")
     refused = await admin.post(f"/admin/users/{me}/disable", {"reason": "oops"})
 
+    assert "you cannot" in text_of(own_page) and f'action="/admin/users/{me}/disable"' not in own_page.text
     assert refused.status_code == 422 and "an admin cannot disable their own account" in text_of(refused)
     assert (await admin.get("/admin")).status_code == 200
 
