@@ -57,8 +57,8 @@ def test_sign_up_process_an_image_run_out_of_credits_and_buy_more(page: Page, sh
     expect(page.get_by_test_id("balance")).to_have_text(re.compile(r"^\s*1\s+credit\s*$"))
 
     photo = big_photo(tmp_path / "holiday.jpg")
-    page.get_by_label("Image", exact=True).set_input_files(photo)
-    expect(page.get_by_role("img", name="Preview of the chosen image")).to_be_visible()
+    page.get_by_label("Images", exact=True).set_input_files(photo)
+    expect(page.get_by_role("img", name="Preview of holiday.jpg")).to_be_visible()
     page.get_by_label("Title", exact=True).fill("Holiday in Goa")
     page.get_by_role("textbox", name="Key").fill("camera")
     page.get_by_role("textbox", name="Value").fill("X100V")
@@ -133,7 +133,7 @@ def test_sign_up_process_an_image_run_out_of_credits_and_buy_more(page: Page, sh
 
     # With credits again: the next task's own page fills in its result when it is done, without a reload.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Upload").click()
-    page.get_by_label("Image", exact=True).set_input_files(photo)
+    page.get_by_label("Images", exact=True).set_input_files(photo)
     page.get_by_label("Title", exact=True).fill("Second go")
     add_operation(page, "Rotate", "Degrees", "33")
     add_operation(page, "Blur", "Radius", "30")

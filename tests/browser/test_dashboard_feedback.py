@@ -27,7 +27,7 @@ def photo(path: Path) -> Path:
 
 
 def chosen_files(page: Page) -> int:
-    return int(page.get_by_label("Image", exact=True).evaluate("input => input.files.length"))
+    return int(page.get_by_label("Images", exact=True).evaluate("input => input.files.length"))
 
 
 def test_an_upload_shows_progress_refuses_what_cannot_be_decoded_and_keeps_the_file_after_an_error(
@@ -35,7 +35,7 @@ def test_an_upload_shows_progress_refuses_what_cannot_be_decoded_and_keeps_the_f
 ) -> None:
     expected_errors.append("422 /upload")
     sign_up(page, f"cy-{uuid4().hex[:8]}@example.com", lambda _: None)
-    image = page.get_by_label("Image", exact=True)
+    image = page.get_by_label("Images", exact=True)
     submit = page.get_by_role("button", name=re.compile("Process image"))
 
     # A text file named .jpg: the browser cannot decode it, so it is refused before anything is sent.
@@ -45,11 +45,12 @@ def test_an_upload_shows_progress_refuses_what_cannot_be_decoded_and_keeps_the_f
     expect(page.get_by_text("is not an image this browser can read")).to_be_visible()
     assert image.evaluate("input => input.validity.valid") is False
     shoot("upload-undecodable")
+    page.get_by_role("button", name="Remove notes.jpg").click()
 
     # The server refuses a parameter the browser's checks were told to let through: the form comes back with the
     # error in words, and the chosen file is still there.
     image.set_input_files(photo(tmp_path / "gradient.jpg"))
-    expect(page.get_by_role("img", name="Preview of the chosen image")).to_be_visible()
+    expect(page.get_by_role("img", name="Preview of gradient.jpg")).to_be_visible()
     page.get_by_label("Title", exact=True).fill("Kept file")
     add_operation(page, "Blur", "Radius", "2")
     radius = page.locator(".op-row").last.get_by_label("Radius")
@@ -57,7 +58,7 @@ def test_an_upload_shows_progress_refuses_what_cannot_be_decoded_and_keeps_the_f
     submit.click()
     expect(page.get_by_role("alert").filter(has_text="That did not work")).to_be_visible()
     assert chosen_files(page) == 1
-    expect(page.get_by_text("browsers forget it after an error")).to_have_count(0)
+    expect(page.get_by_text("browsers forget them after an error")).to_have_count(0)
     shoot("upload-server-error")
 
     # Sending: the button is disabled and the progress shows until the server answers.

@@ -1,5 +1,6 @@
 // Pixelmill dashboard: small enhancements on server-rendered pages. Every page works without it, except the
-// live status (server-sent events) and the rows added to the upload form.
+// live status (server-sent events) and the rows added to the upload form. The upload form's files, drop zone and
+// sending are in upload.js, which uses the helpers this file shares as window.Pixelmill.
 "use strict";
 
 (function () {
@@ -17,135 +18,6 @@
       unit += 1;
     }
     return value.toFixed(1) + " " + units[unit];
-  }
-
-  // --- Upload form: preview (decoded by the browser) and size check -----------------------------------------
-  // Formats every current browser decodes: a file of these types that fails to decode is not a usable image.
-  const DECODABLE = /^image\/(jpeg|png|gif|webp|bmp|avif)$|\.(jpe?g|png|gif|webp|bmp|avif)$/i;
-
-  function showImageError(form, message) {
-    const input = $("[data-image-input]", form);
-    const error = $("[data-image-error]", form);
-    error.textContent = message;
-    error.hidden = !message;
-    input.setCustomValidity(message);
-    input.setAttribute("aria-invalid", message ? "true" : "false");
-    const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== error.id);
-    if (message) described.push(error.id);
-    input.setAttribute("aria-describedby", described.join(" "));
-  }
-
-  function previewImage(form) {
-    const input = $("[data-image-input]", form);
-    const preview = $("[data-preview]", form);
-    const image = $("[data-preview-image]", form);
-    const caption = $("[data-preview-caption]", form);
-    const maxBytes = Number(form.dataset.maxBytes || 0);
-    if (form.previewUrl) URL.revokeObjectURL(form.previewUrl);
-    form.previewUrl = null;
-    const file = input.files && input.files[0];
-    preview.hidden = true;
-    showImageError(form, "");
-    if (!file) return;
-    if (maxBytes && file.size > maxBytes) {
-      showImageError(form, "This file is " + formatBytes(file.size) + "; an upload may be at most " + formatBytes(maxBytes) + ".");
-      return;
-    }
-    form.previewUrl = URL.createObjectURL(file);
-    image.onload = () => {
-      caption.textContent = file.name + " · " + image.naturalWidth + " × " + image.naturalHeight + " px · " + formatBytes(file.size);
-      preview.hidden = false;
-    };
-    image.onerror = () => {
-      if (DECODABLE.test(file.type) || DECODABLE.test(file.name)) {
-        showImageError(form, "“" + file.name + "” is not an image this browser can read: it may be damaged, or not a picture at all. Choose another file.");
-        return;
-      }
-      caption.textContent = file.name + " · " + formatBytes(file.size) + " · no preview for this format here; the server reads it";
-      preview.hidden = false;
-    };
-    caption.textContent = file.name + " · " + formatBytes(file.size);
-    image.src = form.previewUrl;
-  }
-
-  // --- Upload form: sent with XMLHttpRequest for its progress events; a refused upload keeps the chosen file ---
-  function setUploadState(form, sending, message) {
-    const button = $("button[type=submit]", form);
-    const box = $("[data-upload-progress]", form);
-    if (button) {
-      button.disabled = sending;
-      button.setAttribute("aria-busy", sending ? "true" : "false");
-    }
-    if (box) {
-      box.hidden = !sending && !message;
-      $("[data-upload-status]", box).textContent = message || "";
-    }
-    form.sending = sending;
-  }
-
-  function showServerAnswer(form, html) {
-    // The server answered with the form and its errors (or an error page): show them, keep the file the person chose.
-    const fresh = new DOMParser().parseFromString(html, "text/html");
-    const section = form.closest("[data-upload-card]");
-    const next = $("[data-upload-card]", fresh);
-    if (!section || !next) {
-      const detail = $(".error-card p:not(.error-code)", fresh);
-      setUploadState(form, false, "");
-      showImageError(form, detail ? detail.textContent : "The upload was refused. Please try again.");
-      $("[data-image-input]", form).focus();
-      return;
-    }
-    const input = $("[data-image-input]", form);
-    $("[data-image-input]", next).replaceWith(input);
-    $$("[data-file-forgotten]", next).forEach((hint) => hint.remove());
-    section.replaceWith(document.adoptNode(next));
-    const newForm = $("[data-upload-form]", next);
-    setUpRows(newForm);
-    previewImage(newForm);
-    const alert = $("[data-autofocus]", next);
-    if (alert) alert.focus();
-  }
-
-  function sendUpload(form, event) {
-    if (!window.XMLHttpRequest || !window.FormData) return; // the form posts itself
-    event.preventDefault();
-    if (form.sending) return;
-    const bar = $("[data-upload-bar]", form);
-    setUploadState(form, true, "Uploading…");
-    if (bar) bar.value = 0;
-    const request = new XMLHttpRequest();
-    request.open("POST", form.action);
-    request.setRequestHeader("Accept", "text/html");
-    request.upload.addEventListener("progress", (progress) => {
-      if (bar && progress.lengthComputable) bar.value = Math.round((100 * progress.loaded) / progress.total);
-    });
-    request.upload.addEventListener("load", () => {
-      if (bar) bar.value = 100;
-      setUploadState(form, true, "Uploaded; starting the task…");
-    });
-    request.addEventListener("load", () => {
-      const landed = new URL(request.responseURL || form.action, window.location.href);
-      if (request.status < 400 && landed.pathname !== new URL(form.action, window.location.href).pathname) {
-        window.location.assign(landed.href); // the task's page (or the way to buy credits)
-        return;
-      }
-      showServerAnswer(form, request.responseText);
-    });
-    request.addEventListener("error", () => {
-      setUploadState(form, false, "");
-      showImageError(form, "The upload did not get through (the connection broke, or the file is too large). Your file is still chosen: try again.");
-    });
-    request.send(new FormData(form));
-  }
-
-  function setUpUploadForms() {
-    // Delegated, so a form swapped in after a refused upload works the same.
-    document.addEventListener("change", (event) => {
-      if (event.target.matches("[data-image-input]")) previewImage(event.target.form);
-    });
-    document.addEventListener("submit", (event) => {
-      if (event.target.matches("[data-upload-form]")) sendUpload(event.target, event);
-    });
   }
 
   // --- Upload form: repeatable rows (metadata, operations) --------------------------------------------------
@@ -223,13 +95,14 @@
       tag.className = "tag tag-" + status;
       tag.textContent = status;
     });
+    if (status === "failed") $$(".skeleton[data-thumb]", container).forEach((thumb) => thumb.classList.remove("skeleton"));
   }
 
   function showThumbnail(row, task) {
     const placeholder = $("[data-thumb]", row);
     if (!placeholder || placeholder.tagName === "IMG") return;
     const image = document.createElement("img");
-    image.className = placeholder.className.replace("thumb-empty", "").trim();
+    image.className = placeholder.className.replace(/\b(thumb-empty|skeleton)\b/g, "").replace(/\s+/g, " ").trim();
     image.src = "/tasks/" + task.id + "/preview";
     image.alt = "Result of " + task.title;
     image.setAttribute("data-thumb", "");
@@ -337,8 +210,9 @@
     setUpBeforeAfter(root);
   }
 
+  window.Pixelmill = { formatBytes, setUpRows, follow, announce };
+
   document.addEventListener("DOMContentLoaded", () => {
-    setUpUploadForms();
     setUpPage(document);
     const alert = $("[data-autofocus]");
     if (alert) alert.focus();
