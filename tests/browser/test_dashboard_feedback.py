@@ -113,6 +113,7 @@ def test_an_api_key_is_made_shown_once_and_copied(page: Page, shoot: Shoot) -> N
 def test_dark_mode_follows_the_system_and_keeps_every_page_readable(page: Page, shoot: Shoot) -> None:
     page.emulate_media(color_scheme="dark")
     sign_up(page, f"dk-{uuid4().hex[:8]}@example.com", lambda _: None)
+    page.wait_for_load_state("load")  # the text can be laid out before the stylesheet has arrived
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(17, 20, 28)"
     for path, name in [("/", "home"), ("/tasks", "tasks"), ("/buy", "buy"), ("/ledger", "ledger"), ("/keys", "keys")]:
