@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
-from application.use_cases.submit_task import IDEMPOTENCY_WINDOW, SubmitTask, _check_key, _fingerprint, _json_field
+from application.use_cases.submit_task import IDEMPOTENCY_WINDOW, SubmitTask, _check_key, _fingerprint, encoded_size
 from application.use_cases.webhooks.outbox import record_balance_drop
 from domain.credits import Reason
 from domain.errors import (
@@ -28,11 +29,13 @@ BATCH_KEY_MAX = 250
 
 @dataclass(frozen=True)
 class SubmitBatchCommand:
+    """Values, as SubmitTaskCommand's, with 1 to 20 images."""
+
     owner_id: UUID
     title: str
     images: list[bytes]
-    metadata: str | None = None
-    operations: str | None = None
+    metadata: dict[str, Any] | None = None
+    operations: tuple[Operation, ...] | None = None  # None or empty: the default pipeline, or the preset's
     idempotency_key: str | None = None
     preset: str | None = None
 
@@ -46,11 +49,9 @@ class SubmitBatch(SubmitTask):
         if not 1 <= count <= MAX_BATCH:
             raise ValidationFailed(FieldError("image", f"send 1 to {MAX_BATCH} files"))
         prefix = check_title(cmd.title)
-        metadata = check_metadata(_json_field("metadata", cmd.metadata), len((cmd.metadata or "").encode()))
+        metadata = check_metadata(cmd.metadata, encoded_size(cmd.metadata))
         operations = await self._operations(cmd.owner_id, cmd.operations, cmd.preset)
-        key = _check_key(cmd.idempotency_key)
-        if key and len(key) > BATCH_KEY_MAX:
-            raise ValidationFailed(FieldError("Idempotency-Key", f"must be at most {BATCH_KEY_MAX} characters for a batch"))
+        key = _check_key(cmd.idempotency_key, BATCH_KEY_MAX)
         infos = [self._probe(index, image, operations) for index, image in enumerate(cmd.images)]
         titles = [_item_title(prefix, index) for index in range(count)]
         fingerprint = hashlib.sha256(

@@ -7,6 +7,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 from application.ports.blob_storage import BlobStorage
@@ -29,7 +30,7 @@ from domain.errors import (
 )
 from domain.geometry import check_pipeline
 from domain.memory_budget import check_memory
-from domain.operations import Operation, parse_pipeline, to_dict
+from domain.operations import DEFAULT_PIPELINE, Operation, parse_pipeline, to_dict
 from domain.tasks import Task, check_metadata, check_title, source_key
 from domain.values import ImageInfo
 
@@ -37,16 +38,18 @@ log = logging.getLogger(__name__)
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 IDEMPOTENCY_KEY_MAX = 255
-DELETED_KEY = "the task this Idempotency-Key made was deleted; send a new key to submit again"
+DELETED_KEY = "the task this idempotency key made was deleted; send a new key to submit again"
 
 
 @dataclass(frozen=True)
 class SubmitTaskCommand:
+    """Values, decoded by whoever took the request (the HTTP layer, the dashboard's form)."""
+
     owner_id: UUID
     title: str
     image: bytes
-    metadata: str | None = None
-    operations: str | None = None
+    metadata: dict[str, Any] | None = None  # the owner's own key/values
+    operations: tuple[Operation, ...] | None = None  # None or empty: the default pipeline, or the preset's
     idempotency_key: str | None = None
     preset: str | None = None  # the name of one of the owner's presets, instead of operations
 
@@ -86,7 +89,7 @@ class SubmitTask:
     async def __call__(self, cmd: SubmitTaskCommand) -> Submitted:
         """Raises ValidationFailed, UnsupportedImage, InsufficientCredits, IdempotencyKeyReused, DependencyUnavailable."""
         title = check_title(cmd.title)
-        metadata = check_metadata(_json_field("metadata", cmd.metadata), len((cmd.metadata or "").encode()))
+        metadata = check_metadata(cmd.metadata, encoded_size(cmd.metadata))
         operations = await self._operations(cmd.owner_id, cmd.operations, cmd.preset)
         key = _check_key(cmd.idempotency_key)
         info = self.processor.probe(cmd.image)  # header only: a full decode is the worker's job
@@ -125,11 +128,13 @@ class SubmitTask:
         await self._enqueue(task.id)
         return Submitted(task, replayed=False)
 
-    async def _operations(self, owner_id: UUID, operations: str | None, preset: str | None) -> tuple[Operation, ...]:
-        """The pipeline: the given operations, or a copy of the named preset's."""
+    async def _operations(
+        self, owner_id: UUID, operations: tuple[Operation, ...] | None, preset: str | None
+    ) -> tuple[Operation, ...]:
+        """The pipeline: the given operations (held to the domain's rules whoever built them), or the preset's."""
         if preset is None:
-            return parse_pipeline(_json_field("operations", operations))
-        if _json_field("operations", operations) not in (None, []):
+            return parse_pipeline([to_dict(op) for op in operations]) if operations else DEFAULT_PIPELINE
+        if operations:
             raise ValidationFailed(FieldError("preset", "give a preset or operations, not both"))
         return await preset_operations(self.uow, owner_id, preset)
 
@@ -171,20 +176,19 @@ class SubmitTask:
             log.warning("queue unavailable; task %s left for the sweeper", task_id)
 
 
-def _json_field(name: str, raw: str | None) -> object:
-    if raw is None or raw.strip() == "":
-        return None
-    try:
-        return json.loads(raw)  # \u0000, \ud800, NaN and 1e400 parse: the domain's checks refuse what no database stores
-    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
-        raise ValidationFailed(FieldError(name, "is not valid JSON")) from None
+def encoded_size(metadata: dict[str, Any] | None) -> int:
+    """The metadata's size as compact UTF-8 JSON (the HTTP layer bounds the text the client sent, too)."""
+    if not metadata:
+        return 0
+    compact = json.dumps(metadata, separators=(",", ":"), ensure_ascii=False, allow_nan=True)
+    return len(compact.encode("utf-8", "surrogatepass"))  # lone surrogates are refused by check_metadata
 
 
-def _check_key(key: str | None) -> str | None:
+def _check_key(key: str | None, longest: int = IDEMPOTENCY_KEY_MAX) -> str | None:
     if key is None:
         return None
-    if not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX or not key.isprintable():
-        raise ValidationFailed(FieldError("Idempotency-Key", f"must be 1 to {IDEMPOTENCY_KEY_MAX} printable characters"))
+    if not 1 <= len(key) <= longest or not key.isprintable():
+        raise ValidationFailed(FieldError("idempotency_key", f"must be 1 to {longest} printable characters"))
     return key
 
 

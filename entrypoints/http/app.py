@@ -34,6 +34,7 @@ from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.metrics import MetricsController, prometheus_config
 from entrypoints.http.rate_limits import LIMITER, rate_limit_middleware
 from entrypoints.http.request_context import request_context, tag_response
+from entrypoints.http.schemas.json_text import JsonTextSchemas
 from entrypoints.http.security_headers import security_headers
 from entrypoints.settings import Settings
 
@@ -102,6 +103,7 @@ def create_app(container: Container) -> Litestar:
             *sandbox_routes(settings),
         ],
         template_config=template_config(),
+        plugins=[JsonTextSchemas()],  # JSON text fields of forms documented as the JSON they hold
         dependencies=app_dependencies(container),  # every use case, typed, by its provider's name
         state=State({LIMITER: container.rate_limiter()}),
         # An unknown address, or a method a route lacks, is a page for a browser on a dashboard path.

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 import time
 from pathlib import Path
 from uuid import UUID
@@ -16,6 +15,7 @@ from PIL import Image
 
 from application.use_cases.sign_up import SignUpCommand
 from application.use_cases.submit_task import SubmitTaskCommand
+from domain.operations import Blur
 from entrypoints.container import build_container
 from entrypoints.settings import load_settings
 from tests.support.stack import PASSWORD, Stack, production_stack
@@ -23,7 +23,7 @@ from tests.support.stack import PASSWORD, Stack, production_stack
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 # Seconds of pixels even on an idle machine (about 6 s here), well past a 1 s lease.
-SLOW = json.dumps([{"op": "blur", "radius": 50}] * 10)
+SLOW = (Blur(50.0),) * 10
 # A lease of 1 s, redelivered and swept every few seconds: without a heartbeat a second attempt would start.
 SHORT_LEASE = {"task_lease_seconds": 1, "queue_redelivery_seconds": 2, "sweep_interval_seconds": 1,
                "sweep_queued_after_seconds": 2}  # fmt: skip

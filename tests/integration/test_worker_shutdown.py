@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 import signal
 import time
 from pathlib import Path
@@ -15,6 +14,7 @@ from PIL import Image
 
 from application.use_cases.sign_up import SignUpCommand
 from application.use_cases.submit_task import SubmitTaskCommand
+from domain.operations import Blur
 from entrypoints.cli.processes import WORKER_DRAIN_SECONDS
 from entrypoints.container import build_container
 from entrypoints.settings import load_settings
@@ -23,7 +23,7 @@ from tests.support.stack import PASSWORD, Stack, production_stack
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 # A few seconds of pixels: long enough to be running when the signal comes.
-SLOW = json.dumps([{"op": "blur", "radius": 50}] * 4)
+SLOW = (Blur(50.0),) * 4
 
 
 def large_jpeg() -> bytes:

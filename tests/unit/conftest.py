@@ -28,6 +28,7 @@ from application.use_cases.log_in import LogInCommand
 from application.use_cases.session_tokens import Tokens
 from application.use_cases.sign_up import SignUpCommand
 from application.use_cases.submit_task import SubmitTaskCommand
+from entrypoints.http.task_fields import metadata_of, operations_of
 from domain.credits import LedgerEntry, reconciles
 from domain.tasks import Task
 from domain.users import User
@@ -199,7 +200,7 @@ class Bootstrap:
     def command(self, user: User, **fields: Any) -> SubmitTaskCommand:
         fields.setdefault("title", "a photo")
         fields.setdefault("image", jpeg())
-        return SubmitTaskCommand(owner_id=user.id, **fields)
+        return SubmitTaskCommand(owner_id=user.id, **as_values(fields))
 
     async def submit(self, user: User, **fields: Any) -> Task:
         return (await self.submit_task(self.command(user, **fields))).task
@@ -253,3 +254,12 @@ def make_app() -> Iterator[Callable[..., Bootstrap]]:
 @pytest.fixture
 def app(make_app: Callable[..., Bootstrap]) -> Bootstrap:
     return make_app()
+
+
+def as_values(fields: dict[str, Any]) -> dict[str, Any]:
+    """A submission's fields given as the form's JSON text, decoded as the HTTP layer decodes them."""
+    if isinstance(fields.get("metadata"), str):
+        fields["metadata"] = metadata_of(fields["metadata"])
+    if isinstance(fields.get("operations"), str):
+        fields["operations"] = operations_of(fields["operations"])
+    return fields

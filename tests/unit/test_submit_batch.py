@@ -12,7 +12,7 @@ from application.use_cases.submit_batch import SubmitBatch, SubmitBatchCommand
 from domain.credits import Reason
 from domain.errors import IdempotencyKeyReused, InsufficientCredits, UnsupportedImage, ValidationFailed
 from domain.users import User
-from tests.unit.conftest import MAX_PIXELS, TASK_COST, Bootstrap, jpeg, png
+from tests.unit.conftest import MAX_PIXELS, TASK_COST, Bootstrap, as_values, jpeg, png
 from tests.unit.test_submit_task import InterleavingBlobStorage
 
 
@@ -23,7 +23,7 @@ def batch_of(app: Bootstrap) -> SubmitBatch:
 
 
 def command(user: User, images: list[bytes], **fields: Any) -> SubmitBatchCommand:
-    return SubmitBatchCommand(owner_id=user.id, title=fields.pop("title", "holiday"), images=images, **fields)
+    return SubmitBatchCommand(owner_id=user.id, title=fields.pop("title", "holiday"), images=images, **as_values(fields))
 
 
 def assert_nothing_charged(app: Bootstrap, user: User, credits: int) -> None:

@@ -26,6 +26,7 @@ from entrypoints.http.auth import SCOPE
 from entrypoints.http.controllers.credits import Cursor, Limit
 from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
 from entrypoints.http.schemas.tasks import BatchForm, TaskBatchOut, TaskForm, TaskOut, TaskPage
+from entrypoints.http.task_fields import BATCH_IDEMPOTENCY_KEY_MAX, idempotency_key_of, metadata_of, operations_of
 
 IdempotencyKey = Annotated[
     str | None, HeaderParameter(name="Idempotency-Key", required=False, description="Retry-safe submission key (24 h)")
@@ -60,9 +61,9 @@ class TasksController(Controller):
                 owner_id=user_id,
                 title=data.title,
                 image=image,
-                metadata=data.metadata,
-                operations=data.operations,
-                idempotency_key=idempotency_key,
+                metadata=metadata_of(data.metadata),
+                operations=operations_of(data.operations),
+                idempotency_key=idempotency_key_of(idempotency_key),
                 preset=data.preset,
             )
         )
@@ -86,9 +87,9 @@ class TasksController(Controller):
                 owner_id=user_id,
                 title=data.title,
                 images=images,
-                metadata=data.metadata,
-                operations=data.operations,
-                idempotency_key=idempotency_key,
+                metadata=metadata_of(data.metadata),
+                operations=operations_of(data.operations),
+                idempotency_key=idempotency_key_of(idempotency_key, BATCH_IDEMPOTENCY_KEY_MAX),
                 preset=data.preset,
             )
         )

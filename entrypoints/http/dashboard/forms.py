@@ -7,7 +7,6 @@ The operations and their parameters are read off the domain's dataclasses, so th
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import types
 import typing
@@ -18,7 +17,7 @@ from typing import Any
 from litestar.datastructures import FormMultiDict
 
 from domain.errors import FieldError, ValidationFailed
-from domain.operations import MAX_OPERATIONS, MAX_SIDE, Operation
+from domain.operations import MAX_OPERATIONS, MAX_SIDE, Operation, parse_pipeline
 from domain.tasks import TITLE_MAX
 
 LABELS = {
@@ -187,8 +186,8 @@ class UploadForm:
         if self.problems:
             raise ValidationFailed(self.problems)
 
-    def metadata_json(self) -> str | None:
-        """A JSON object of the rows; raises ValidationFailed for a value without a key or a key given twice."""
+    def metadata_value(self) -> dict[str, str] | None:
+        """The rows as key/values; raises ValidationFailed for a value without a key or a key given twice."""
         if not self.metadata:
             return None
         keys = Counter(key for key, _ in self.metadata)
@@ -196,10 +195,15 @@ class UploadForm:
             raise ValidationFailed(FieldError("metadata", "every value needs a key"))
         if twice := sorted(key for key, count in keys.items() if count > 1):
             raise ValidationFailed(FieldError("metadata", f"each key once: {', '.join(twice)} appears twice"))
-        return json.dumps(dict(self.metadata))
+        return dict(self.metadata)
 
-    def operations_json(self) -> str | None:
-        return json.dumps([_operation(row) for row in self.operations]) if self.operations else None
+    def operation_values(self) -> list[dict[str, Any]]:
+        """The rows as the JSON values of operations, numbers as numbers; the domain's parser judges them."""
+        return [_operation(row) for row in self.operations]
+
+    def pipeline(self) -> tuple[Operation, ...] | None:
+        """The operations; None when no row was filled (the default pipeline). Raises ValidationFailed."""
+        return parse_pipeline(self.operation_values()) if self.operations else None
 
 
 def _operation(row: dict[str, str]) -> dict[str, Any]:

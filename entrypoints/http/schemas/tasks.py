@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Optional, Union
 from uuid import UUID
 
 import msgspec
@@ -13,6 +13,21 @@ from litestar.datastructures import UploadFile
 from domain.operations import to_dict
 from domain.tasks import Task
 from domain.values import ImageInfo, Page
+from entrypoints.http.schemas.json_text import JsonOf
+from entrypoints.http.schemas.operations import OperationIn
+
+# Text on the wire, decoded by the HTTP layer (task_fields.py); the OpenAPI document shows the JSON they hold.
+MetadataText = Annotated[
+    Optional[str], JsonOf(dict[str, Any], "Your own key/values: a JSON object of at most 16 KiB")
+]
+OperationsText = Annotated[
+    Optional[Union[str, list[str]]],  # not `|`: see json_text.py
+    JsonOf(
+        list[OperationIn],
+        "At most 10 operations, run in order: one part holding a JSON array, or one part per operation (a JSON "
+        "object). Absent or empty: the default pipeline, or the preset's.",
+    ),
+]
 
 
 @dataclass
@@ -21,8 +36,8 @@ class TaskForm:
 
     image: UploadFile
     title: str
-    metadata: str | None = None
-    operations: str | None = None
+    metadata: MetadataText = None
+    operations: OperationsText = None
     preset: str | None = None  # the name of one of your presets, instead of operations
 
 
@@ -32,8 +47,8 @@ class BatchForm:
 
     image: list[UploadFile]
     title: str
-    metadata: str | None = None
-    operations: str | None = None
+    metadata: MetadataText = None
+    operations: OperationsText = None
     preset: str | None = None  # the name of one of your presets, instead of operations
 
 

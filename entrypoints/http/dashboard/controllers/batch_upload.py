@@ -20,6 +20,7 @@ from entrypoints.http.dashboard import forms
 from entrypoints.http.dashboard.uploads import chosen_images, close_all
 from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
 from entrypoints.http.schemas.tasks import TaskOut
+from entrypoints.http.task_fields import BATCH_IDEMPOTENCY_KEY_MAX, idempotency_key_of
 
 
 class BatchUploadOut(msgspec.Struct):
@@ -35,6 +36,7 @@ class BatchUploadController(Controller):
     ) -> Response[BatchUploadOut]:
         """One credit per file in one transaction, or nothing charged; problem+json naming the file otherwise."""
         form = await request.form()
+        key = str(form.get("idempotency_key") or "") or None  # a double click charges once
         images = chosen_images(form)  # refused whole before anything is read when there are none or too many
         try:
             fields = forms.UploadForm.read(form)
@@ -44,9 +46,9 @@ class BatchUploadController(Controller):
                     owner_id=viewer.id,
                     title=fields.title,
                     images=[await image.read() for image in images],
-                    metadata=fields.metadata_json(),
-                    operations=fields.operations_json(),
-                    idempotency_key=str(form.get("idempotency_key") or "") or None,  # a double click charges once
+                    metadata=fields.metadata_value(),
+                    operations=fields.pipeline(),
+                    idempotency_key=idempotency_key_of(key, BATCH_IDEMPOTENCY_KEY_MAX),
                 )
             )
         finally:

@@ -21,6 +21,7 @@ from entrypoints.http.dashboard.uploads import chosen_images, close_all
 from entrypoints.http.dashboard.views import page, see_other
 from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
 from entrypoints.http.schemas.tasks import TaskOut
+from entrypoints.http.task_fields import BATCH_IDEMPOTENCY_KEY_MAX, idempotency_key_of
 from entrypoints.settings import Settings
 
 RECENT = 5
@@ -54,7 +55,7 @@ class HomeController(Controller):
         form = await request.form()
         fields = forms.UploadForm.read(form)
         images: list[UploadFile] = []
-        idempotency_key = str(form.get("idempotency_key") or "") or None  # a double click charges once
+        key = str(form.get("idempotency_key") or "") or None  # a double click charges once
         try:
             fields.check()
             images = chosen_images(form)
@@ -64,9 +65,9 @@ class HomeController(Controller):
                         owner_id=viewer.id,
                         title=fields.title,
                         images=[await image.read() for image in images],
-                        metadata=fields.metadata_json(),
-                        operations=fields.operations_json(),
-                        idempotency_key=idempotency_key,
+                        metadata=fields.metadata_value(),
+                        operations=fields.pipeline(),
+                        idempotency_key=idempotency_key_of(key, BATCH_IDEMPOTENCY_KEY_MAX),
                     )
                 )
                 return see_other("/tasks?notice=batch")
@@ -75,9 +76,9 @@ class HomeController(Controller):
                     owner_id=viewer.id,
                     title=fields.title,
                     image=await images[0].read(),
-                    metadata=fields.metadata_json(),
-                    operations=fields.operations_json(),
-                    idempotency_key=idempotency_key,
+                    metadata=fields.metadata_value(),
+                    operations=fields.pipeline(),
+                    idempotency_key=idempotency_key_of(key),
                 )
             )
         except ValidationFailed as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -39,7 +38,7 @@ class PresetsPageController(Controller):
             fields.check()
             if not fields.operations:
                 raise ValidationFailed(FieldError("operations", "add at least one operation"))
-            await create_preset(viewer.id, name, json.loads(fields.operations_json() or "[]"))
+            await create_preset(viewer.id, name, fields.operation_values())
         except ValidationFailed as exc:
             errors = {e.field: e.message for e in exc.errors}
             return await _presets_page(request, viewer, list_presets, name, fields, errors, 422)
