@@ -6,6 +6,8 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 STRICT_CSP = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+# A shared image opened on its own: the browser's image page fits it to the window with inline styles.
+IMAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'"
 # Swagger UI, Scalar and ReDoc are served from jsDelivr by Litestar's render plugins; ReDoc runs a blob: worker.
 DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "

@@ -221,20 +221,6 @@ async def test_a_failed_task_says_why_and_that_the_credit_came_back(visitor: Vis
     assert await visitor.balance() == 10
 
 
-async def test_a_share_link_is_shown_and_downloads_without_a_session(site: Site, visitor: Visitor) -> None:
-    task_id = task_id_of(await visitor.upload())
-    await completed(visitor, task_id)
-    await visitor.get(f"/tasks/{task_id}")
-
-    response = await visitor.post(f"/tasks/{task_id}/share")
-
-    assert response.status_code == 200
-    url = response.text.split('id="share-url" type="url" value="')[1].split('"')[0]
-    assert url.startswith("http://testserver/api/v1/shared/")
-    shared = await site.visitor().http.get(url.removeprefix("http://testserver"))
-    assert shared.status_code == 200 and shared.headers["content-type"] == "image/jpeg"
-
-
 async def test_deleting_a_task_removes_it_and_its_page(visitor: Visitor) -> None:
     task_id = task_id_of(await visitor.upload(title="Gone soon"))
     await visitor.get(f"/tasks/{task_id}")

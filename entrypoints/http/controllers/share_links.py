@@ -14,10 +14,12 @@ from application.use_cases.share_links.open_shared_original import OpenSharedOri
 from application.use_cases.share_links.open_shared_result import OpenSharedResult
 from application.use_cases.share_links.revoke_share_link import RevokeShareLink
 from application.use_cases.share_links.share_result import ShareRequest, ShareResult
+from application.use_cases.task_files.stream import FileStream
 from entrypoints.http.auth import PUBLIC, SCOPE
 from entrypoints.http.controllers.tasks import image_response
 from entrypoints.http.links import absolute_url
 from entrypoints.http.schemas.share_links import ShareIn, ShareLinkList, ShareLinkOut
+from entrypoints.http.security_headers import IMAGE_CSP
 from entrypoints.settings import Settings
 
 
@@ -65,11 +67,25 @@ class SharedController(Controller):
     tags = ["tasks"]
 
     @get("/{share_id:str}", opt={PUBLIC: True}, summary="Download a shared result (no auth)")
-    async def shared(self, share_id: str, open_shared_result: OpenSharedResult) -> Stream:
-        """The result bytes; 404 when the link is unknown, revoked or expired, or its task deleted."""
-        return image_response(await open_shared_result(share_id))
+    async def shared(self, share_id: str, open_shared_result: OpenSharedResult, download: bool = False) -> Stream:
+        """The result bytes; `?download=true` makes a browser save them. 404 when the link is unknown, revoked or
+        expired, or its task deleted."""
+        file = await open_shared_result(share_id)
+        return _viewable(image_response(file, download_name(file) if download else None))
 
     @get("/{share_id:str}/original", opt={PUBLIC: True}, summary="Download a shared task's uploaded image (no auth)")
     async def original(self, share_id: str, open_shared_original: OpenSharedOriginal) -> Stream:
         """The uploaded bytes, only when the owner allowed before/after on this link; 404 otherwise."""
-        return image_response(await open_shared_original(share_id))
+        return _viewable(image_response(await open_shared_original(share_id)))
+
+
+def download_name(file: FileStream) -> str:
+    extension = {"jpeg": "jpg"}.get(file.info.format.lower(), file.info.format.lower())
+    return f"pixelmill-shared.{extension}"
+
+
+def _viewable(response: Stream) -> Stream:
+    """Opened on its own, a browser shows an image in a page of its own whose inline styles fit it to the window:
+    this policy allows those styles and nothing else (no script, no frame)."""
+    response.headers["Content-Security-Policy"] = IMAGE_CSP
+    return response

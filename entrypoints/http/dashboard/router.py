@@ -23,6 +23,8 @@ from entrypoints.http.dashboard.controllers.home import HomeController
 from entrypoints.http.dashboard.controllers.ledger import LedgerController
 from entrypoints.http.dashboard.controllers.mail_links import MailLinksController
 from entrypoints.http.dashboard.controllers.presets import PresetsPageController
+from entrypoints.http.dashboard.controllers.share_page import SharePageController
+from entrypoints.http.dashboard.controllers.task_shares import TaskSharesController
 from entrypoints.http.dashboard.controllers.tasks import TaskEventsController, TaskPagesController
 from entrypoints.http.dashboard.controllers.webhooks import WebhooksPageController
 from entrypoints.http.dashboard.csrf import verify_csrf
@@ -51,10 +53,12 @@ def dashboard_routers(
         "include_in_schema": False,
     }
     return [
-        Router(route_handlers=[AccountController, MailLinksController], **common),
+        # No login needed: the sign-in pages, mailed links, and a share link's public page.
+        Router(route_handlers=[AccountController, MailLinksController, SharePageController], **common),
         Router(
             route_handlers=[
-                TaskPagesController, TaskEventsController, LedgerController, BuyController, ApiKeysPageController
+                TaskPagesController, TaskSharesController, TaskEventsController, LedgerController, BuyController,
+                ApiKeysPageController,
             ],
             guards=[session_required],
             **common,

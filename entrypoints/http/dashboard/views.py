@@ -36,6 +36,8 @@ REASONS = {
 NOTICES = {
     "welcome": "Welcome to Pixelmill! Your sign-up bonus is in your balance.",
     "deleted": "The task and its images were deleted.",
+    "shared": "A new share link was made: copy it from the list of share links.",
+    "share-revoked": "The share link was revoked: it no longer works.",
     "batch": "Your images were uploaded: one task per image, listed below.",
     "key-revoked": "The API key was revoked: it no longer works.",
     "endpoint-deleted": "The webhook endpoint was deleted: nothing more is sent to it.",
@@ -77,6 +79,24 @@ def filesize(size: int) -> str:
 
 def when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+
+
+def time_left(until: datetime, now: datetime) -> str:
+    """How long until a moment, in words: "in 7 days", "in 1 hour", "in 5 minutes" (a link made a moment ago for
+    7 days says 7 days, not 6)."""
+    seconds = (until - now).total_seconds()
+    if seconds <= 0:
+        return "now"
+    minutes = round(seconds / 60)
+    if minutes >= 24 * 60:
+        count, unit = round(minutes / (24 * 60)), "day"
+    elif minutes >= 60:
+        count, unit = round(minutes / 60), "hour"
+    elif minutes >= 1:
+        count, unit = minutes, "minute"
+    else:
+        return "in less than a minute"
+    return f"in {count} {unit}{'' if count == 1 else 's'}"
 
 
 _GAVE_UP = re.compile(r"^gave up after (\d+) attempts")

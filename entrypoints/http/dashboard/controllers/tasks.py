@@ -1,4 +1,4 @@
-"""Task history, the task page, its images, share and delete, and the live status stream of the dashboard."""
+"""Task history, the task page, its images and delete, and the live status stream of the dashboard."""
 
 from __future__ import annotations
 
@@ -14,18 +14,20 @@ from litestar.params import Parameter
 from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage, Stream, Template
 
 from application.use_cases.read_tasks import GetTask, ListTasks, TaskEvents
-from application.use_cases.share_links.share_result import ShareRequest, ShareResult
+from application.use_cases.share_links.list_share_links import ListShareLinks
 from application.use_cases.task_files.delete_task import DeleteTask
 from application.use_cases.task_files.get_preview import GetPreview
 from application.use_cases.task_files.get_result import GetResult
 from application.use_cases.task_files.get_source import GetSource
 from domain.errors import TaskNotFound
+from domain.share_links import MAX_LIVE_PER_TASK
 from domain.tasks import Status, Task
 from domain.users import User
 from entrypoints.http.controllers.credits import Cursor
 from entrypoints.http.controllers.tasks import image_response
 from entrypoints.http.dashboard.charts import tasks_per_day_chart
-from entrypoints.http.dashboard.views import page, see_other
+from entrypoints.http.dashboard.controllers.task_shares import DEFAULT_LIFETIME, LIFETIMES
+from entrypoints.http.dashboard.views import page, see_other, time_left
 from entrypoints.http.links import absolute_url
 from entrypoints.http.schemas.share_links import ShareLinkOut
 from entrypoints.http.schemas.tasks import TaskOut
@@ -65,9 +67,26 @@ class TaskPagesController(Controller):
                     cursor=cursor, next_cursor=result.next_cursor, chart=chart)
 
     @get("/{task_id:uuid}", summary="Task page")
-    async def task(self, request: Request[Any, Any, Any], task_id: UUID, viewer: User, get_task: GetTask) -> Template:
-        """Source and result side by side, image info, metadata, operations, error."""
-        return _task_page(request, viewer, await get_task(viewer.id, task_id))
+    async def task(
+        self,
+        request: Request[Any, Any, Any],
+        task_id: UUID,
+        viewer: User,
+        get_task: GetTask,
+        list_share_links: ListShareLinks,
+        settings: Settings,
+        clock: Any,  # the container's Clock (a port Protocol, which Litestar cannot check)
+    ) -> Template:
+        """Source and result side by side, image info, metadata, operations, error; the live share links."""
+        task = await get_task(viewer.id, task_id)
+        links = await list_share_links(viewer.id, task_id) if task.status == Status.COMPLETED else []
+        origin = absolute_url(request, settings.public_url, "")
+        now = clock.now()
+        shares = [(ShareLinkOut.of(link, origin), time_left(link.expires_at, now)) for link in links]
+        return page(
+            request, "task.html.j2", viewer, task=TaskOut.of(task), shares=shares, max_shares=MAX_LIVE_PER_TASK,
+            lifetimes=LIFETIMES, default_lifetime=DEFAULT_LIFETIME,
+        )
 
     @get("/{task_id:uuid}/source", summary="The uploaded image")
     async def source(self, task_id: UUID, user_id: UUID, get_source: GetSource) -> Stream:
@@ -85,26 +104,6 @@ class TaskPagesController(Controller):
     async def preview(self, task_id: UUID, user_id: UUID, get_preview: GetPreview) -> Stream:
         """A WebP whose longest side is 320 px: what lists show instead of the full result."""
         return image_response(await get_preview(user_id, task_id))
-
-    @get("/{task_id:uuid}/share", summary="Back to the task page")
-    async def share_page(self, task_id: UUID) -> Redirect:
-        """Reloading the answer of the share form shows the task, not an error."""
-        return see_other(f"/tasks/{task_id}")
-
-    @post("/{task_id:uuid}/share", status_code=200, summary="Make a share link")
-    async def share(
-        self,
-        request: Request[Any, Any, Any],
-        task_id: UUID,
-        viewer: User,
-        share_result: ShareResult,
-        get_task: GetTask,
-        settings: Settings,
-    ) -> Template:
-        """The task page again, showing a signed, expiring link to the result."""
-        link = await share_result(ShareRequest(viewer.id, task_id))
-        origin = absolute_url(request, settings.public_url, "")
-        return _task_page(request, viewer, await get_task(viewer.id, task_id), ShareLinkOut.of(link, origin))
 
     @post("/{task_id:uuid}/delete", summary="Delete a task")
     async def delete(self, task_id: UUID, user_id: UUID, delete_task: DeleteTask) -> Redirect:
@@ -125,10 +124,6 @@ class TaskEventsController(Controller):
             except TaskNotFound:
                 continue  # deleted meanwhile, or not this user's: nothing to follow
         return ServerSentEvent(_messages(streams))
-
-
-def _task_page(request: Request[Any, Any, Any], viewer: User, task: Task, share: ShareLinkOut | None = None) -> Template:
-    return page(request, "task.html.j2", viewer, task=TaskOut.of(task), share=share)
 
 
 async def _messages(streams: list[AsyncIterator[Task]]) -> AsyncIterator[ServerSentEventMessage]:

@@ -190,7 +190,9 @@
     $$("[data-copy]", root).forEach((button) => {
       button.addEventListener("click", async () => {
         const input = document.getElementById(button.dataset.copy);
-        const status = $("[data-copy-status]", root);
+        // Each share link has its own status line; a page with one copy button has one for the page.
+        const scope = button.closest("[data-copy-scope]") || root;
+        const status = $("[data-copy-status]", scope);
         input.select();
         try {
           await navigator.clipboard.writeText(input.value);
