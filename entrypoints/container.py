@@ -26,7 +26,7 @@ from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.secrets import HmacSecretMinter
 from adapters.security.tokens import JwtTokenIssuer
 from adapters.sqlalchemy.engine import create_engine, disposing
-from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork, statement_sessions
 from adapters.storage.factory import local_storage, s3_storage
 from adapters.storage.s3 import S3Options
 from adapters.system import RandomIds, SystemClock
@@ -157,7 +157,7 @@ class Container(containers.DeclarativeContainer):
 
     engine = providers.Singleton(create_engine, settings.provided.database_url)
     session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
-    uow = providers.Factory(SqlUnitOfWork, session_factory)
+    uow = providers.Factory(SqlUnitOfWork, session_factory, providers.Singleton(statement_sessions, engine))
     # Redis beside the broker (the rate-limit counters); none in the embedded mode.
     redis = providers.Selector(
         settings.provided.broker_kind,

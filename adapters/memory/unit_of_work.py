@@ -75,6 +75,9 @@ class MemoryUnitOfWork:
         self.deliveries = MemoryDeliveryRepository(state)
         self.share_links = MemoryShareLinkRepository(state)
 
+    def single_statement(self) -> MemoryUnitOfWork:
+        return self  # every unit of work is all or nothing here anyway
+
     async def __aenter__(self) -> MemoryUnitOfWork:
         await self.database.lock.acquire()
         self._snapshot = copy.deepcopy(self.database.state)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.sqlalchemy.api_keys import SqlApiKeyRepository
 from adapters.sqlalchemy.presets import SqlPresetRepository
@@ -27,8 +27,16 @@ from adapters.sqlalchemy.repositories import (
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        statement_sessions: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         self.session_factory = session_factory
+        self.statement_sessions = statement_sessions  # sessions whose statements commit alone; None: not offered
+
+    def single_statement(self) -> SqlUnitOfWork:
+        return self if self.statement_sessions is None else SqlUnitOfWork(self.statement_sessions)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = self.session_factory()
@@ -62,3 +70,11 @@ class SqlUnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
+
+
+def statement_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession] | None:
+    """Sessions in autocommit, for single-statement units of work: PostgreSQL only. (SQLite's writers are serialised
+    by a BEGIN IMMEDIATE on every transaction, which an autocommit connection would leave open.)"""
+    if engine.dialect.name != "postgresql":
+        return None
+    return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)

@@ -39,6 +39,11 @@ class UnitOfWork(Protocol):
     deliveries: DeliveryRepository
     share_links: ShareLinkRepository
 
+    def single_statement(self) -> UnitOfWork:
+        """A unit of work for work that is one statement (a conditional update that settles a race alone): where
+        the store can, that statement commits by itself, without the BEGIN and COMMIT round trips around it."""
+        ...
+
     async def __aenter__(self) -> UnitOfWork:
         """Begin a transaction."""
         ...

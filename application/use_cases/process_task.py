@@ -67,7 +67,7 @@ class ProcessTask:
     async def __call__(self, task_id: UUID) -> Task | None:
         """Idempotent: a task that is done or held by another worker is left alone (returns None)."""
         now = self.clock.now()
-        async with self.uow() as uow:
+        async with self.uow().single_statement() as uow:  # the claim is one conditional update
             task = await uow.tasks.claim(task_id, now, now + self.lease)
             await uow.commit()
         if task is None:
@@ -119,7 +119,7 @@ class ProcessTask:
         while True:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
-                async with self.uow() as uow:
+                async with self.uow().single_statement() as uow:
                     renewed = await uow.tasks.renew(task_id, attempt, self.clock.now() + self.lease)
                     await uow.commit()
             except Exception:  # a blip: the next beat tries again, well before the lease runs out
