@@ -16,18 +16,19 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import SCREENSHOTS, SERVER_ENV, VIEWPORTS, horizontal_overflow
-from tests.browser.test_dashboard import sign_up
+from tests.browser.test_dashboard import add_operation, sign_up
 from tests.support.server import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 Shoot = Callable[[str], None]
 CREDITS = 4  # enough for a batch of three, with one left to show the balance moved
+MAX_UPLOAD = 2 * 1024 * 1024  # small, so the browser's size checks are quick to reach
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serving(tmp_path_factory.mktemp("serve"), {**SERVER_ENV, "PIXELMILL_SIGNUP_CREDITS": str(CREDITS)}) as url:
+    with serving(tmp_path_factory.mktemp("serve"), {**SERVER_ENV, "PIXELMILL_SIGNUP_CREDITS": str(CREDITS), "PIXELMILL_MAX_UPLOAD_BYTES": str(MAX_UPLOAD)}) as url:
         yield url
 
 
@@ -141,6 +142,50 @@ def test_a_batch_with_a_file_the_server_refuses_is_refused_whole_and_charges_not
     page.get_by_role("button", name="Process 2 images · 2 credits").click()
     expect(page.get_by_role("heading", name="2 tasks started")).to_be_visible()
     expect(page.get_by_test_id("balance")).to_have_text(re.compile(rf"^\s*{CREDITS - 2}\s+credits\s*$"))
+
+
+def noise(path: Path, side: int) -> Path:
+    """A PNG that does not compress: about side² bytes."""
+    Image.effect_noise((side, side), 100).save(path, "PNG")
+    return path
+
+
+def test_sizes_and_parameters_are_checked_in_the_browser_before_anything_is_sent(page: Page, shoot: Shoot, tmp_path: Path) -> None:
+    posts: list[str] = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" and "/upload" in request.url else None)
+    sign_up(page, f"ck-{uuid4().hex[:8]}@example.com", lambda _: None)
+    expect(page.get_by_text("2 MiB in all")).to_be_visible()  # the server's limit, written into the page
+    images = page.get_by_label("Images", exact=True)
+    page.get_by_label("Title", exact=True).fill("Checked")
+
+    images.set_input_files(noise(tmp_path / "huge.png", 1700))
+    expect(page.get_by_text(re.compile(r"This file is 2\.\d MiB; an upload may be at most 2\.0 MiB\."))).to_be_visible()
+    page.get_by_role("button", name="Process image · 1 credit").click()
+    page.get_by_role("button", name="Remove huge.png").click()
+
+    images.set_input_files([noise(tmp_path / "one.png", 1100), noise(tmp_path / "two.png", 1100)])
+    expect(page.get_by_text(re.compile(r"These 2 images come to 2\.\d MiB; one upload may be at most 2\.0 MiB in all"))).to_be_visible()
+    page.get_by_role("button", name="Process 2 images · 2 credits").click()
+    assert images.evaluate("input => input.validity.valid") is False
+    shoot("upload-too-large-together")
+    page.get_by_role("button", name="Remove one.png").click()
+    page.get_by_role("button", name="Remove two.png").click()
+
+    small, other = tmp_path / "small.jpg", tmp_path / "other.jpg"
+    small.write_bytes(picture("JPEG"))
+    other.write_bytes(picture("JPEG", (300, 300)))
+    images.set_input_files([small, other])
+    add_operation(page, "Pad to a size", "Colour", "red")
+    submit = page.get_by_role("button", name="Process 2 images · 2 credits")
+    submit.click()
+    colour = page.locator(".op-row").last.get_by_label("Colour")
+    assert "#rrggbb" in colour.evaluate("input => input.validationMessage")
+    assert posts == []  # every refusal so far happened in the browser
+
+    colour.fill("#ffffff")
+    submit.click()
+    expect(page.get_by_role("heading", name="2 tasks started")).to_be_visible()
+    assert len(posts) == 1
 
 
 @pytest.fixture
