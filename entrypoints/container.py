@@ -49,7 +49,7 @@ from application.use_cases.admin.audit import ListAudit
 from application.use_cases.admin.credits import AdjustCredits
 from application.use_cases.admin.refund_order import RefundOrder
 from application.use_cases.admin.require_admin import RequireAdmin
-from application.use_cases.admin.users import FindUsers, GetUser, PromoteUser, SetAccountDisabled
+from application.use_cases.admin.users import FindUsers, GetUser, PromoteUser, SetAccountDisabled, UserEmails
 from application.use_cases.authenticate import Authenticate
 from application.use_cases.billing.capture_credits import CaptureCredits
 from application.use_cases.check_readiness import CheckReadiness
@@ -282,6 +282,7 @@ class Container(containers.DeclarativeContainer):
     require_admin = providers.Factory(RequireAdmin, uow.provider)
     find_users = providers.Factory(FindUsers, uow.provider)
     get_user = providers.Factory(GetUser, uow.provider)
+    user_emails = providers.Factory(UserEmails, uow.provider)
     promote_user = providers.Factory(PromoteUser, uow.provider, clock, ids)
     set_account_disabled = providers.Factory(SetAccountDisabled, uow.provider, clock, ids)
     adjust_credits = providers.Factory(AdjustCredits, uow.provider, clock, ids)

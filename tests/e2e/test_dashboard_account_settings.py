@@ -98,6 +98,7 @@ async def test_a_new_password_keeps_this_browser_signed_in_and_logs_every_other_
     assert await logs_in(site, visitor.email, NEW_PASSWORD)
 
 
+@pytest.mark.parametrize("site", ["harness"], indirect=True)
 @pytest.mark.parametrize(
     ("fields", "words"),
     [
@@ -127,6 +128,7 @@ async def test_a_new_address_gets_a_link_and_the_account_moves_only_when_it_is_f
     assert visitor.email in text_of(await visitor.get("/account"))
 
 
+@pytest.mark.parametrize("site", ["harness"], indirect=True)
 @pytest.mark.parametrize(
     ("fields", "status", "words"),
     [
@@ -187,6 +189,7 @@ async def test_deleting_the_account_needs_the_address_typed_and_the_password_the
     assert not await logs_in(site, visitor.email, PASSWORD)
 
 
+@pytest.mark.parametrize("site", ["harness"], indirect=True)
 @pytest.mark.parametrize("path", list(FORMS))
 async def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(site: Site, visitor: Visitor, path: str) -> None:
     fields = {**FORMS[path], **({"confirm_email": visitor.email} if path == "/account/delete" else {})}

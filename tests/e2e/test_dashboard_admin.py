@@ -91,6 +91,7 @@ def _cursor(page: str) -> str:
     return page[start:page.index('"', start)].replace("&amp;", "&").split("&")[0]
 
 
+@pytest.mark.parametrize("site", ["harness"], indirect=True)
 @pytest.mark.parametrize(
     ("params", "words"),
     [
@@ -149,6 +150,7 @@ async def test_credits_are_granted_and_taken_with_a_reason_never_below_zero(site
     assert await audit_actions(site) == ["debit_credits", "grant_credits", "promote"]
 
 
+@pytest.mark.parametrize("site", ["harness"], indirect=True)
 @pytest.mark.parametrize(
     ("fields", "words"),
     [
@@ -223,6 +225,7 @@ async def test_the_audit_log_names_who_did_what_to_whom_and_why_paged(site: Site
     assert bad.status_code == 422 and "That page link is not valid" in text_of(bad)
 
 
+@pytest.mark.parametrize("site", ["harness"], indirect=True)
 @pytest.mark.parametrize("action", ["disable", "enable", "credits"])
 async def test_an_admin_form_without_its_csrf_token_is_refused_and_changes_nothing(
     site: Site, admin: Visitor, user: Visitor, action: str

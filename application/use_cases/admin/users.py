@@ -43,6 +43,24 @@ class GetUser:
         return user
 
 
+class UserEmails:
+    MAX_IDS = 200  # two names per audit entry on the largest page the API serves
+
+    def __init__(self, uow: UowFactory) -> None:
+        self.uow = uow
+
+    async def __call__(self, user_ids: set[UUID]) -> dict[UUID, str]:
+        """The address of each user that exists, read in one unit of work; raises ValidationFailed past MAX_IDS."""
+        if len(user_ids) > self.MAX_IDS:
+            raise ValidationFailed(FieldError("ids", f"at most {self.MAX_IDS} users at once"))
+        emails = {}
+        async with self.uow() as uow:
+            for user_id in user_ids:
+                if (user := await uow.users.get(user_id)) is not None:
+                    emails[user_id] = user.email
+        return emails
+
+
 class PromoteUser:
     def __init__(self, uow: UowFactory, clock: Clock, ids: IdGenerator) -> None:
         self.uow = uow

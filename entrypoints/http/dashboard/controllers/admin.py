@@ -16,10 +16,10 @@ from litestar.response import Redirect, Template
 from application.use_cases.admin.audit import REASON_MAX, ListAudit
 from application.use_cases.admin.credits import AdjustCredits
 from application.use_cases.admin.refund_order import RefundOrder
-from application.use_cases.admin.users import SEARCH_MAX, FindUsers, GetUser, SetAccountDisabled
+from application.use_cases.admin.users import SEARCH_MAX, FindUsers, GetUser, SetAccountDisabled, UserEmails
 from application.use_cases.billing.read_orders import GetOrder
 from domain.audit import AuditAction, AuditEntry
-from domain.errors import FieldError, OrderNotRefundable, UserNotFound, ValidationFailed
+from domain.errors import FieldError, OrderNotRefundable, ValidationFailed
 from domain.users import User
 from entrypoints.http.controllers.credits import Cursor
 from entrypoints.http.dashboard.admin_user_page import UserPageReads, provide_user_page_reads, user_page
@@ -42,15 +42,15 @@ ACTION_WORDS = {
 }
 
 
-async def _emails(get_user: GetUser, entries: list[AuditEntry]) -> dict[str, str]:
-    """The address of each user named on the page (at most two per entry, and a page is bounded)."""
-    emails = {}
-    for named in {name for entry in entries for name in (entry.actor, entry.subject)}:
+def _named(entries: list[AuditEntry]) -> set[UUID]:
+    """The users an audit page names: actors and subjects that are user ids ("cli" is not)."""
+    named = set()
+    for name in {name for entry in entries for name in (entry.actor, entry.subject)}:
         try:
-            emails[named] = (await get_user(UUID(named))).email
-        except (ValueError, UserNotFound):
-            continue  # "cli", or a user the store no longer has
-    return emails
+            named.add(UUID(name))
+        except ValueError:
+            continue
+    return named
 
 
 def _errors(exc: ValidationFailed, form: str) -> dict[str, str]:
@@ -145,7 +145,7 @@ class AdminPagesController(Controller):
 
     @get("/audit", summary="Admin: audit log")
     async def audit(
-        self, request: Request[Any, Any, Any], viewer: User, list_audit: ListAudit, get_user: GetUser, cursor: Cursor = None
+        self, request: Request[Any, Any, Any], viewer: User, list_audit: ListAudit, user_emails: UserEmails, cursor: Cursor = None
     ) -> Template:
         """Every operator's action, newest first, paged, with addresses for the ids; nothing here edits it."""
         try:
@@ -154,7 +154,7 @@ class AdminPagesController(Controller):
             return page(request, "admin_audit.html.j2", viewer, 422, entries=[], bad_cursor=True, cursor=None, next_cursor=None)
         return page(
             request, "admin_audit.html.j2", viewer, entries=found.items, cursor=cursor, next_cursor=found.next_cursor,
-            actions=ACTION_WORDS, emails=await _emails(get_user, found.items),
+            actions=ACTION_WORDS, emails={str(k): v for k, v in (await user_emails(_named(found.items))).items()},
         )
 
     async def _set_disabled(
