@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 from uuid import UUID
 
 from taskiq import AsyncBroker
 
 from adapters.taskiq.mail_queue import SEND_ACCOUNT_MAIL
 from adapters.taskiq.queue import DELIVER_WEBHOOK, PROCESS_TASK
+from application.use_cases.accounts.send_account_mail import SendAccountMail
+from application.use_cases.billing.reconcile_orders import ReconcileOrders
+from application.use_cases.process_task import ProcessTask
+from application.use_cases.retention import PurgeExpiredImages
+from application.use_cases.sweep import Sweep
+from application.use_cases.webhooks.deliver import DeliverWebhook, DispatchWebhooks
 from domain.mail import AccountMail, MailRequest
 from entrypoints.worker import background
-
-if TYPE_CHECKING:
-    from entrypoints.container import Container
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +29,19 @@ RETENTION_INTERVAL_SECONDS = 3600  # retention counts in days: an hourly pass is
 DISPATCH_WEBHOOKS = "pixelmill.dispatch_webhooks"
 
 
-def register_jobs(broker: AsyncBroker, container: Container) -> AsyncBroker:
+class JobUseCases(Protocol):
+    """The container's providers that the jobs call: the container itself, typed by what the jobs need of it."""
+
+    process_task: Callable[[], ProcessTask]
+    sweep: Callable[[], Sweep]
+    reconcile_orders: Callable[[], ReconcileOrders]
+    purge_expired_images: Callable[[], PurgeExpiredImages]
+    send_account_mail: Callable[[], SendAccountMail]
+    dispatch_webhooks: Callable[[], DispatchWebhooks]
+    deliver_webhook: Callable[[], DeliverWebhook]
+
+
+def register_jobs(broker: AsyncBroker, container: JobUseCases) -> AsyncBroker:
     """The broker, with every job bound to `container` (its overrides included: providers are read per call)."""
 
     async def process_task(task_id: str) -> None:
