@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from application.use_cases.sign_up import SignUpCommand
+from entrypoints.http.dashboard.admin_user_page import RECENT
 from tests.e2e.billing import STARTER, deliver_hook
 from tests.e2e.dashboard_client import PASSWORD, Site, Visitor, text_of
 from tests.e2e.dashboard_stores import STORES, dashboard_on
@@ -56,7 +57,10 @@ async def test_the_admin_link_and_pages_are_a_404_page_to_everyone_but_an_admin(
     target = await user.user_id()
     stranger = site.visitor()
     await user.get("/")
-    pages = ["/admin", f"/admin/users/{target}", "/admin/audit", f"/admin/users/{target}/orders/{NOWHERE}/refund"]
+    pages = [
+        "/admin", f"/admin/users/{target}", "/admin/audit", f"/admin/users/{target}/orders",
+        f"/admin/users/{target}/orders/{NOWHERE}/refund",
+    ]
 
     for visitor in (user, stranger):
         for path in pages:
@@ -195,6 +199,23 @@ async def test_an_order_is_refunded_after_a_confirm_step_once(site: Site, admin:
     assert again.status_code == 409 and "an operator already refunded this order" in text_of(again)
     assert await user.balance() == 10
     assert (await audit_actions(site)).count("refund_order") == 1
+
+
+async def test_an_order_older_than_the_user_pages_recent_ten_is_found_on_the_paged_orders_page(
+    site: Site, admin: Visitor, user: Visitor
+) -> None:
+    target = await user.user_id()
+    orders = [await paid_order(site, user) for _ in range(RECENT + 1)]
+    oldest_refund = f"/admin/users/{target}/orders/{orders[0]['id']}/refund"
+
+    summary = await admin.get(f"/admin/users/{target}")
+    listed = await admin.get(f"/admin/users/{target}/orders")
+    bad = await admin.get(f"/admin/users/{target}/orders", params={"cursor": "garbage"})
+
+    assert oldest_refund not in summary.text and f'href="/admin/users/{target}/orders"' in summary.text
+    assert listed.status_code == 200 and oldest_refund in listed.text
+    assert all(f"/orders/{order['id']}/refund" in listed.text for order in orders)
+    assert bad.status_code == 422 and "That page link is not valid" in text_of(bad)
 
 
 async def test_another_users_order_or_an_unknown_one_is_a_404_page(site: Site, admin: Visitor, user: Visitor) -> None:

@@ -48,11 +48,13 @@ async def user_page(
 ) -> Template:
     """Raises UserNotFound (a 404 page)."""
     subject = await reads.get_user(subject_id)
+    orders = await reads.list_orders(subject.id, RECENT, None)
     return page(
         request, "admin_user.html.j2", viewer, status_code,
         subject=subject,
         ledger=(await reads.list_ledger(subject.id, RECENT, None)).items,
-        orders=(await reads.list_orders(subject.id, RECENT, None)).items,
+        orders=orders.items,
+        more_orders=orders.next_cursor is not None,
         tasks=(await reads.list_tasks(subject.id, None, RECENT, None)).items,
         paid=OrderStatus.PAID,
         errors=errors or {},

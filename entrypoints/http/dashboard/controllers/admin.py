@@ -20,6 +20,7 @@ from application.use_cases.admin.users import SEARCH_MAX, FindUsers, GetUser, Se
 from application.use_cases.billing.read_orders import GetOrder
 from domain.audit import AuditAction, AuditEntry
 from domain.errors import FieldError, OrderNotRefundable, ValidationFailed
+from domain.orders import OrderStatus
 from domain.users import User
 from entrypoints.http.controllers.credits import Cursor
 from entrypoints.http.dashboard.admin_user_page import UserPageReads, provide_user_page_reads, user_page
@@ -29,6 +30,7 @@ from entrypoints.http.dashboard.views import page, see_other
 PATH = "/admin"
 USERS_PAGE_SIZE = 25
 AUDIT_PAGE_SIZE = 50
+ORDERS_PAGE_SIZE = 25
 DELTA_DIGITS = 9  # a million credits is the most one adjustment moves: longer input is refused, not parsed
 
 
@@ -118,6 +120,20 @@ class AdminPagesController(Controller):
         except ValidationFailed as exc:
             return await user_page(request, viewer, subject, reads, _errors(exc, "credits"), entered, 422)
         return see_other(f"{PATH}/users/{subject}?notice=credits-adjusted")
+
+    @get("/users/{subject:uuid}/orders", summary="Admin: a user's orders")
+    async def orders(
+        self, request: Request[Any, Any, Any], viewer: User, subject: UUID, reads: UserPageReads, cursor: Cursor = None
+    ) -> Template:
+        """Every order of the user, newest first, paged, each paid one with its refund button."""
+        user = await reads.get_user(subject)
+        try:
+            found = await reads.list_orders(user.id, ORDERS_PAGE_SIZE, cursor)
+        except ValidationFailed:
+            return page(request, "admin_orders.html.j2", viewer, 422, subject=user, orders=[], bad_cursor=True,
+                        cursor=None, next_cursor=None, paid=OrderStatus.PAID)
+        return page(request, "admin_orders.html.j2", viewer, subject=user, orders=found.items, cursor=cursor,
+                    next_cursor=found.next_cursor, paid=OrderStatus.PAID)
 
     @get("/users/{subject:uuid}/orders/{order_id:uuid}/refund", summary="Admin: confirm an order's refund")
     async def refund_page(
