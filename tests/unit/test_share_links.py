@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from application.use_cases.retention import PurgeExpiredImages
 from application.use_cases.share_links.share_result import ShareRequest
 from domain.errors import SharedLinkInvalid, ShareLinkNotFound, TaskNotFound, TooManyShareLinks, ValidationFailed
 from domain.share_links import MAX_LIFETIME, MAX_LIVE_PER_TASK, MIN_LIFETIME, looks_like_share_id
@@ -129,3 +130,14 @@ async def test_a_link_of_a_deleted_task_is_invalid(app: Bootstrap) -> None:
 async def test_anything_that_is_not_a_share_id_is_invalid(app: Bootstrap, link_id: str) -> None:
     with pytest.raises(SharedLinkInvalid):
         await app.open_shared_result(link_id)
+
+
+async def test_a_link_that_outlives_its_tasks_images_is_invalid(app: Bootstrap) -> None:
+    user, task = await completed(app)
+    link = await app.share_result(ShareRequest(user.id, task.id, expires_in_seconds=int(MAX_LIFETIME.total_seconds())))
+    app.clock.advance(timedelta(days=2).total_seconds())
+    assert await PurgeExpiredImages(app.uow, app.storage, app.clock, timedelta(days=1))() == 1
+
+    for read in (app.read_shared, app.open_shared_result):
+        with pytest.raises(SharedLinkInvalid):
+            await read(link.id)
