@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import RowMapping, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.repositories import _page
 from adapters.sqlalchemy.tables import api_keys, users
@@ -34,7 +34,7 @@ def _key(row: RowMapping) -> ApiKey:
 
 
 class SqlApiKeyRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add_within_limit(self, key: ApiKey, limit: int) -> bool:

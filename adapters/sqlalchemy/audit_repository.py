@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import RowMapping, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.repositories import _page
 from adapters.sqlalchemy.tables import audit_log
@@ -16,7 +16,7 @@ def _to_entry(row: RowMapping) -> AuditEntry:
 
 
 class SqlAuditLogRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add(self, entry: AuditEntry) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import RowMapping, and_, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.repositories import _one, _page, _write
 from adapters.sqlalchemy.tables import credit_plans, orders, payments, webhook_events
@@ -52,7 +52,7 @@ def to_webhook_event(row: RowMapping) -> WebhookEvent:
 
 
 class SqlPlanRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add(self, plan: Plan) -> None:
@@ -79,7 +79,7 @@ class SqlPlanRepository:
 
 
 class SqlOrderRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add(self, order: Order) -> None:
@@ -147,7 +147,7 @@ class SqlOrderRepository:
 
 
 class SqlPaymentRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add(self, payment: Payment) -> None:
@@ -167,7 +167,7 @@ class SqlPaymentRepository:
 
 
 class SqlWebhookEventRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add(self, event: WebhookEvent) -> None:

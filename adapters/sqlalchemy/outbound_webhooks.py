@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import RowMapping, bindparam, delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.repositories import _page
 from adapters.sqlalchemy.tables import users, webhook_deliveries, webhook_endpoints
@@ -40,7 +40,7 @@ def _delivery(row: RowMapping) -> Delivery:
 
 
 class SqlWebhookEndpointRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add_within_limit(self, endpoint: WebhookEndpoint, limit: int) -> bool:
@@ -103,7 +103,7 @@ class SqlWebhookEndpointRepository:
 
 
 class SqlDeliveryRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add(self, delivery: Delivery) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from sqlalchemy import RowMapping, delete, func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.repositories import _page, _write
 from adapters.sqlalchemy.tables import presets, users
@@ -25,7 +25,7 @@ def _preset(row: RowMapping) -> Preset:
 
 
 class SqlPresetRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add_within_limit(self, preset: Preset, limit: int) -> bool:

@@ -25,7 +25,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.mappers import (
     ledger_row,
@@ -104,7 +104,7 @@ def _unique_rule_broken(exc: IntegrityError) -> DomainError | None:
 
 
 @asynccontextmanager
-async def unique_rules(session: AsyncSession) -> AsyncIterator[None]:
+async def unique_rules(session: AsyncConnection) -> AsyncIterator[None]:
     """A broken unique rule rolls back the whole unit of work and raises its domain error."""
     try:
         yield
@@ -117,17 +117,17 @@ async def unique_rules(session: AsyncSession) -> AsyncIterator[None]:
         raise error from exc
 
 
-async def _write(session: AsyncSession, statement: Executable, values: dict[str, Any] | None = None) -> None:
+async def _write(session: AsyncConnection, statement: Executable, values: dict[str, Any] | None = None) -> None:
     async with unique_rules(session):
         await session.execute(statement, values)
 
 
-async def _one(session: AsyncSession, statement: Executable, values: dict[str, Any] | None = None) -> RowMapping | None:
+async def _one(session: AsyncConnection, statement: Executable, values: dict[str, Any] | None = None) -> RowMapping | None:
     return (await session.execute(statement, values)).mappings().one_or_none()
 
 
 async def _page(
-    session: AsyncSession,
+    session: AsyncConnection,
     table: Table,
     query: Select[Any],
     limit: int,
@@ -149,7 +149,7 @@ _USER_MUTABLE = ("email", "password_hash", "email_verified", "is_admin", "disabl
 
 
 class SqlUserRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add(self, user: User) -> None:
@@ -182,7 +182,7 @@ class SqlUserRepository:
 
 
 class SqlCreditRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def spend(
@@ -238,7 +238,7 @@ class SqlCreditRepository:
 
 
 class SqlTaskRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add(self, task: Task) -> None:
@@ -332,7 +332,7 @@ class SqlTaskRepository:
 
 
 class SqlRefreshTokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add(self, token: RefreshToken) -> None:

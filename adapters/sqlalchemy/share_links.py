@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables import share_links, tasks
 from domain.share_links import ShareLink
@@ -18,7 +18,7 @@ def _live(now: datetime):  # type: ignore[no-untyped-def]
 
 
 class SqlShareLinkRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add_within_limit(self, link: ShareLink, limit: int, now: datetime) -> bool:

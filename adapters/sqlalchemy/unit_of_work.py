@@ -1,10 +1,14 @@
-"""The SQL unit of work: one session, one transaction, rolled back unless commit() is called."""
+"""The SQL unit of work: one pooled connection, one transaction, rolled back unless commit() is called.
+
+A Core connection, not an ORM session: every repository runs Core statements only, and a session's unit of
+work, identity map and ORM execution path cost about as much CPU as the handful of statements of a request.
+"""
 
 from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.api_keys import SqlApiKeyRepository
 from adapters.sqlalchemy.presets import SqlPresetRepository
@@ -27,33 +31,29 @@ from adapters.sqlalchemy.repositories import (
 
 
 class SqlUnitOfWork:
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        statement_sessions: async_sessionmaker[AsyncSession] | None = None,
-    ) -> None:
-        self.session_factory = session_factory
-        self.statement_sessions = statement_sessions  # sessions whose statements commit alone; None: not offered
+    def __init__(self, engine: AsyncEngine, statement_engine: AsyncEngine | None = None) -> None:
+        self.engine = engine
+        self.statement_engine = statement_engine  # connections whose statements commit alone; None: not offered
 
     def single_statement(self) -> SqlUnitOfWork:
-        return self if self.statement_sessions is None else SqlUnitOfWork(self.statement_sessions)
+        return self if self.statement_engine is None else SqlUnitOfWork(self.statement_engine)
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self.session = self.session_factory()
-        self.users = SqlUserRepository(self.session)
-        self.credits = SqlCreditRepository(self.session)
-        self.tasks = SqlTaskRepository(self.session)
-        self.refresh_tokens = SqlRefreshTokenRepository(self.session)
-        self.plans = SqlPlanRepository(self.session)
-        self.orders = SqlOrderRepository(self.session)
-        self.payments = SqlPaymentRepository(self.session)
-        self.webhook_events = SqlWebhookEventRepository(self.session)
-        self.api_keys = SqlApiKeyRepository(self.session)
-        self.presets = SqlPresetRepository(self.session)
-        self.audit = SqlAuditLogRepository(self.session)
-        self.webhook_endpoints = SqlWebhookEndpointRepository(self.session)
-        self.deliveries = SqlDeliveryRepository(self.session)
-        self.share_links = SqlShareLinkRepository(self.session)
+        self.connection = await self.engine.connect()  # the transaction begins with the first statement
+        self.users = SqlUserRepository(self.connection)
+        self.credits = SqlCreditRepository(self.connection)
+        self.tasks = SqlTaskRepository(self.connection)
+        self.refresh_tokens = SqlRefreshTokenRepository(self.connection)
+        self.plans = SqlPlanRepository(self.connection)
+        self.orders = SqlOrderRepository(self.connection)
+        self.payments = SqlPaymentRepository(self.connection)
+        self.webhook_events = SqlWebhookEventRepository(self.connection)
+        self.api_keys = SqlApiKeyRepository(self.connection)
+        self.presets = SqlPresetRepository(self.connection)
+        self.audit = SqlAuditLogRepository(self.connection)
+        self.webhook_endpoints = SqlWebhookEndpointRepository(self.connection)
+        self.deliveries = SqlDeliveryRepository(self.connection)
+        self.share_links = SqlShareLinkRepository(self.connection)
         return self
 
     async def __aexit__(
@@ -62,19 +62,19 @@ class SqlUnitOfWork:
         try:
             await self.rollback()
         finally:
-            await self.session.close()
+            await self.connection.close()
 
     async def commit(self) -> None:
-        async with unique_rules(self.session):
-            await self.session.commit()
+        async with unique_rules(self.connection):
+            await self.connection.commit()
 
     async def rollback(self) -> None:
-        await self.session.rollback()
+        await self.connection.rollback()
 
 
-def statement_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession] | None:
-    """Sessions in autocommit, for single-statement units of work: PostgreSQL only. (SQLite's writers are serialised
-    by a BEGIN IMMEDIATE on every transaction, which an autocommit connection would leave open.)"""
+def statement_engine(engine: AsyncEngine) -> AsyncEngine | None:
+    """The engine in autocommit, for single-statement units of work: PostgreSQL only. (SQLite's writers are
+    serialised by a BEGIN IMMEDIATE on every transaction, which an autocommit connection would leave open.)"""
     if engine.dialect.name != "postgresql":
         return None
-    return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+    return engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -1,4 +1,4 @@
-"""SubmitTask: validate, store the upload, charge and insert in one transaction, then enqueue."""
+"""SubmitTask: validate, then charge, store the upload and insert in one transaction, then enqueue."""
 
 from __future__ import annotations
 
@@ -98,27 +98,28 @@ class SubmitTask:
 
         if key and (replay := await self._replay(cmd.owner_id, key, fingerprint)):
             return Submitted(replay, replayed=True)
-        async with self.uow() as uow:
-            if await uow.credits.balance(cmd.owner_id) < self.cost:
-                raise InsufficientCredits()  # early: spare the upload; the conditional spend decides
-
         now = self.clock.now()
         task_id = self.ids.new()
         task = Task.queued(
             task_id, cmd.owner_id, title, metadata, operations, info, source_key(task_id), now, key, fingerprint
         )
-        await self._store(task.source_key, cmd.image)
+        stored = False
         try:
             async with self.uow() as uow:
+                # One transaction: the conditional spend decides (a refusal stores nothing), then the upload is
+                # written under the charge's row lock, then the task row; the commit makes all three true at once.
                 charge = await uow.credits.spend(
                     cmd.owner_id, self.cost, Reason.TASK_CHARGE, self.ids.new(), now, task_id=task.id
                 )
+                stored = True  # from here a failure may have left a partial upload behind
+                await self._store(task.source_key, cmd.image)
                 await uow.tasks.add(task)
                 after = charge.balance_after
                 await record_balance_drop(uow, self.ids, now, cmd.owner_id, after + self.cost, after)
                 await uow.commit()
         except BaseException as exc:
-            await self.storage.delete(task.source_key)  # a failed commit leaves no orphan upload
+            if stored:
+                await self.storage.delete(task.source_key)  # a failed commit leaves no orphan upload
             if isinstance(exc, DuplicateRecord) and key:
                 if replay := await self._replay(cmd.owner_id, key, fingerprint):
                     return Submitted(replay, replayed=True)  # a concurrent twin won the race

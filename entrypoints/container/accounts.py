@@ -35,6 +35,7 @@ settings = Ports.settings
 clock = Ports.clock
 ids = Ports.ids
 uow = Ports.uow
+account_cache = Ports.account_cache
 storage = Ports.storage
 hasher = Ports.hasher
 tokens = Ports.tokens
@@ -89,15 +90,15 @@ class Accounts(Ports):
     resend_verification = providers.Factory(ResendVerification, uow.provider, mail_queue)
     change_password = providers.Factory(ChangePassword, uow.provider, hasher, clock)
     change_email = providers.Factory(ChangeEmail, uow.provider, hasher, mail_queue)
-    ensure_active = providers.Factory(EnsureActive, uow.provider)
+    ensure_active = providers.Factory(EnsureActive, uow.provider, account_cache)
     export_account = providers.Factory(ExportAccount, uow.provider, storage)
-    delete_account = providers.Factory(DeleteAccount, uow.provider, hasher, storage, clock)
+    delete_account = providers.Factory(DeleteAccount, uow.provider, hasher, storage, clock, account_cache)
     require_admin = providers.Factory(RequireAdmin, uow.provider)
     find_users = providers.Factory(FindUsers, uow.provider)
     get_user = providers.Factory(GetUser, uow.provider)
     user_emails = providers.Factory(UserEmails, uow.provider)
     promote_user = providers.Factory(PromoteUser, uow.provider, clock, ids)
-    set_account_disabled = providers.Factory(SetAccountDisabled, uow.provider, clock, ids)
+    set_account_disabled = providers.Factory(SetAccountDisabled, uow.provider, clock, ids, account_cache)
     list_audit = providers.Factory(ListAudit, uow.provider)
     sign_up = providers.Factory(
         SignUp,

@@ -7,21 +7,22 @@ from functools import partial
 from pathlib import Path
 
 from dependency_injector import containers, providers
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from adapters.mail.outbox import OutboxDirectoryMailer
 from adapters.mail.smtp import SmtpMailer
+from adapters.memory.account_cache import UncachedAccounts
 from adapters.pillow.process_pool import ProcessPixelRunner, stopping
 from adapters.pillow.processor import PillowImageProcessor
 from adapters.prometheus.metrics import PrometheusMetrics
 from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.ratelimit.redis import RedisRateLimiter
+from adapters.redis.account_cache import RedisVersionedAccounts
 from adapters.redis.client import closing, redis_client
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.secrets import HmacSecretMinter
 from adapters.security.tokens import JwtTokenIssuer
 from adapters.sqlalchemy.engine import create_engine, disposing
-from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork, statement_sessions
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork, statement_engine
 from adapters.storage.factory import local_storage, s3_storage
 from adapters.storage.s3 import S3Options
 from adapters.system import RandomIds, SystemClock
@@ -43,6 +44,10 @@ def _rate_limit_prefix(queue_name: str) -> str:
     return f"{queue_name}:rl"
 
 
+def _accounts_prefix(queue_name: str) -> str:
+    return f"{queue_name}:accounts"
+
+
 def _outbox(var_dir: str) -> Path:
     return Path(var_dir) / "outbox"
 
@@ -56,8 +61,7 @@ class Ports(containers.DeclarativeContainer):
     ids = providers.Singleton(RandomIds)
     metrics = providers.Singleton(PrometheusMetrics)
     engine = providers.Singleton(create_engine, settings.provided.database_url)
-    session_factory = providers.Singleton(async_sessionmaker, engine, expire_on_commit=False)
-    uow = providers.Factory(SqlUnitOfWork, session_factory, providers.Singleton(statement_sessions, engine))
+    uow = providers.Factory(SqlUnitOfWork, engine, providers.Singleton(statement_engine, engine))
     # Redis beside the broker (the rate-limit counters); none in the embedded mode.
     redis = providers.Selector(
         settings.provided.broker_kind,
@@ -70,6 +74,15 @@ class Ports(containers.DeclarativeContainer):
         memory=providers.Singleton(MemoryRateLimiter),
         redis=providers.Singleton(
             RedisRateLimiter, redis, prefix=providers.Callable(_rate_limit_prefix, settings.provided.queue_name)
+        ),
+    )
+    # The accounts requests act for, cached per process a few seconds and invalidated through Redis; without
+    # Redis (embedded) another process (the CLI) could not invalidate the cache, so every request reads the store.
+    account_cache = providers.Selector(
+        settings.provided.broker_kind,
+        memory=providers.Singleton(UncachedAccounts),
+        redis=providers.Singleton(
+            RedisVersionedAccounts, redis, prefix=providers.Callable(_accounts_prefix, settings.provided.queue_name)
         ),
     )
     s3_options = providers.Factory(

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from adapters.memory.unit_of_work import MemoryDatabase, MemoryUnitOfWork
 from adapters.sqlalchemy.engine import create_engine
@@ -28,8 +27,7 @@ async def uow_factory(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
     async with database(request.param, tmp_path) as (url, schema):
         await upgrade(url, schema)
         engine = create_engine(url, schema=schema)
-        sessions = async_sessionmaker(engine, expire_on_commit=False)
-        yield lambda: SqlUnitOfWork(sessions)
+        yield lambda: SqlUnitOfWork(engine)
         await engine.dispose()
 
 

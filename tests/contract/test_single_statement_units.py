@@ -7,11 +7,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.migrate import upgrade
-from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork, statement_sessions
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork, statement_engine
 from domain.tasks import Status
 from tests.contract.builders import UowFactory, a_task, a_user, at, given
 from tests.contract.databases import database
@@ -38,8 +37,7 @@ async def postgres_units(tmp_path: Path) -> AsyncIterator[UowFactory]:
     async with database("postgres", tmp_path) as (url, schema):
         await upgrade(url, schema)
         engine = create_engine(url, schema=schema)
-        sessions = async_sessionmaker(engine, expire_on_commit=False)
-        yield lambda: SqlUnitOfWork(sessions, statement_sessions(engine))
+        yield lambda: SqlUnitOfWork(engine, statement_engine(engine))
         await engine.dispose()
 
 

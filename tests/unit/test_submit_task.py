@@ -1,4 +1,4 @@
-"""SubmitTask: validate everything, store the upload, charge and insert at once, then enqueue."""
+"""SubmitTask: validate everything, then charge, store the upload and insert in one transaction, then enqueue."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from io import BytesIO
 from datetime import timedelta
 
 import pytest
+from dependency_injector import providers
 from PIL import Image
 
 from adapters.memory.storage import MemoryBlobStorage
+from adapters.memory.unit_of_work import MemoryUnitOfWork
 from application.use_cases.submit_task import SubmitTask
 from domain.credits import Reason
 from domain.memory_budget import RUN_OVERHEAD
@@ -24,11 +26,20 @@ from domain.errors import (
 from domain.operations import DEFAULT_PIPELINE, Format, Rotate
 from domain.tasks import Status
 from domain.users import User
-from tests.unit.conftest import MAX_PIXELS, QUEUED_AFTER, SIGNUP_CREDITS, TASK_COST, Bootstrap, jpeg, png
+from tests.unit.conftest import (
+    MAX_PIXELS,
+    QUEUED_AFTER,
+    SIGNUP_CREDITS,
+    TASK_COST,
+    Bootstrap,
+    NonReentrantUnitOfWork,
+    jpeg,
+    png,
+)
 
 
 class InterleavingBlobStorage(MemoryBlobStorage):
-    """Yields to the other submitters before storing, so that all of them pass the early balance check."""
+    """Yields to the other submitters before storing: whoever can interleave with the upload gets the chance."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -38,6 +49,14 @@ class InterleavingBlobStorage(MemoryBlobStorage):
         self.puts += 1
         await asyncio.sleep(0)
         await super().put(key, data)
+
+
+class YieldingUnitOfWork(NonReentrantUnitOfWork):
+    """Yields to the other submitters before each transaction, so that twins both pass the replay check."""
+
+    async def __aenter__(self) -> MemoryUnitOfWork:
+        await asyncio.sleep(0)
+        return await super().__aenter__()
 
 
 def assert_nothing_happened(app: Bootstrap, user: User) -> None:
@@ -234,6 +253,10 @@ async def test_a_user_without_credits_is_refused_and_nothing_is_stored(app: Boot
     user = await app.user(credits=0)
     with pytest.raises(InsufficientCredits):
         await app.submit(user)
+    assert_nothing_stored(app, user)
+
+
+def assert_nothing_stored(app: Bootstrap, user: User) -> None:
     assert app.balance(user) == 0
     assert app.database.state.tasks == {}
     assert app.blob_keys() == set()
@@ -241,12 +264,15 @@ async def test_a_user_without_credits_is_refused_and_nothing_is_stored(app: Boot
     app.assert_books_balance(user)
 
 
-async def test_credits_are_checked_before_the_upload_touches_storage(app: Bootstrap) -> None:
+async def test_the_charge_decides_before_the_upload_touches_storage(make_app) -> None:
+    app = make_app(storage=InterleavingBlobStorage())
     user = await app.user(credits=0)
     app.storage.failing = True
     with pytest.raises(InsufficientCredits):  # not DependencyUnavailable: storage was never asked
         await app.submit(user)
     app.storage.failing = False
+    assert app.storage.puts == 0
+    assert_nothing_stored(app, user)
 
 
 async def test_the_last_credit_can_be_spent_and_then_no_more(app: Bootstrap) -> None:
@@ -376,7 +402,7 @@ async def test_twenty_concurrent_submissions_with_one_credit_accept_exactly_one(
 
     accepted = [r for r in results if not isinstance(r, BaseException)]
     refused = [r for r in results if isinstance(r, InsufficientCredits)]
-    assert app.storage.puts == 20  # all passed the early check: the conditional spend decided
+    assert app.storage.puts == 1  # no early check: the conditional spend refused the 19 before any upload
     assert (len(accepted), len(refused)) == (1, 19)
     assert app.balance(user) == 0
     assert sum(e.delta for e in app.ledger(user)) == 0
@@ -388,6 +414,7 @@ async def test_twenty_concurrent_submissions_with_one_credit_accept_exactly_one(
 
 async def test_two_concurrent_twins_with_one_idempotency_key_make_one_task_and_one_charge(make_app) -> None:
     app = make_app(storage=InterleavingBlobStorage())
+    app.container.uow.override(providers.Factory(YieldingUnitOfWork, app.database))
     user = await app.user()
 
     first, second = await asyncio.gather(
@@ -395,7 +422,7 @@ async def test_two_concurrent_twins_with_one_idempotency_key_make_one_task_and_o
         app.submit_task(app.command(user, idempotency_key="k")),
     )
 
-    assert app.storage.puts == 2  # both got past the replay check: the unique key decided
+    assert app.storage.puts == 2  # both were charged and stored: the unique key decided at the insert
     assert first.task.id == second.task.id
     assert sorted([first.replayed, second.replayed]) == [False, True]
     assert app.balance(user) == SIGNUP_CREDITS - 1

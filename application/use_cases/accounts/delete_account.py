@@ -8,6 +8,7 @@ import dataclasses
 from datetime import datetime
 from uuid import UUID
 
+from application.ports.account_cache import AccountCache
 from application.ports.blob_storage import BlobStorage
 from application.ports.clock import Clock
 from application.ports.security import PasswordHasher
@@ -32,11 +33,14 @@ def tombstone(user: User, now: datetime) -> User:
 
 
 class DeleteAccount:
-    def __init__(self, uow: UowFactory, hasher: PasswordHasher, storage: BlobStorage, clock: Clock) -> None:
+    def __init__(
+        self, uow: UowFactory, hasher: PasswordHasher, storage: BlobStorage, clock: Clock, accounts: AccountCache
+    ) -> None:
         self.uow = uow
         self.hasher = hasher
         self.storage = storage
         self.clock = clock
+        self.accounts = accounts
 
     async def __call__(self, user_id: UUID, password: str) -> None:
         """Raises ValidationFailed for a wrong password, InvalidToken when the account is gone."""
@@ -52,6 +56,7 @@ class DeleteAccount:
             await uow.users.update(tombstone(user, now))
             await uow.refresh_tokens.revoke_user(user.id, now)
             await uow.commit()
+        await self.accounts.changed(user.id)
         await purge_belongings(self.uow, self.storage, user.id, now)
 
 

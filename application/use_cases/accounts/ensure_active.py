@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from application.ports.account_cache import AccountCache
 from application.use_cases.common import UowFactory
 from domain.errors import AccountDisabled, InvalidToken
 from domain.users import User
@@ -19,10 +20,15 @@ def refuse_inactive(user: User | None) -> User:
 
 
 class EnsureActive:
-    def __init__(self, uow: UowFactory) -> None:
+    def __init__(self, uow: UowFactory, accounts: AccountCache) -> None:
         self.uow = uow
+        self.accounts = accounts
 
     async def __call__(self, user_id: UUID) -> User:
-        """Raises InvalidToken or AccountDisabled."""
+        """Raises InvalidToken or AccountDisabled. The account may come from the short cache, whose entry a
+        change of state empties in every process; the user's credits in it may be a few seconds old."""
+        return refuse_inactive(await self.accounts.read(user_id, lambda: self._load(user_id)))
+
+    async def _load(self, user_id: UUID) -> User | None:
         async with self.uow() as uow:
-            return refuse_inactive(await uow.users.get(user_id))
+            return await uow.users.get(user_id)

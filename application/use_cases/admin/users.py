@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from uuid import UUID
 
+from application.ports.account_cache import AccountCache
 from application.ports.clock import Clock, IdGenerator
 from application.use_cases.admin.audit import checked_reason, entry
 from application.use_cases.common import UowFactory
@@ -82,10 +83,11 @@ class PromoteUser:
 
 
 class SetAccountDisabled:
-    def __init__(self, uow: UowFactory, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: UowFactory, clock: Clock, ids: IdGenerator, accounts: AccountCache) -> None:
         self.uow = uow
         self.clock = clock
         self.ids = ids
+        self.accounts = accounts
 
     async def __call__(self, actor: UUID, user_id: UUID, disabled: bool, reason: str) -> None:
         """Disable (every token and key refused at once) or enable an account; raises UserNotFound, ValidationFailed."""
@@ -101,3 +103,4 @@ class SetAccountDisabled:
             action = AuditAction.DISABLE if disabled else AuditAction.ENABLE
             await uow.audit.add(entry(self.ids, self.clock, str(actor), action, user.id, why))
             await uow.commit()
+        await self.accounts.changed(user.id)  # every process's cached copy, now that the change is durable

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from adapters.memory.account_cache import UncachedAccounts
 from adapters.memory.mail import MemoryMailer, MemoryMailQueue
 from application.use_cases.accounts.change_credentials import ChangeEmail, ChangePassword
 from application.use_cases.accounts.ensure_active import EnsureActive
@@ -52,7 +53,8 @@ class AccountsApp(Bootstrap):
         self.resend_verification = ResendVerification(uow, self.mail_queue)
         self.change_password = ChangePassword(uow, self.hasher, self.clock)
         self.change_email = ChangeEmail(uow, self.hasher, self.mail_queue)
-        self.ensure_active = EnsureActive(uow)
+        self.account_cache = UncachedAccounts()
+        self.ensure_active = EnsureActive(uow, self.account_cache)
         self._signed_up = 0
 
     async def member(self, email: str | None = None) -> User:

@@ -21,7 +21,7 @@ class Operators:
     def __init__(self, app: AccountsApp) -> None:
         self.promote = PromoteUser(app.uow, app.clock, app.ids)
         self.require_admin = RequireAdmin(app.uow)
-        self.set_disabled = SetAccountDisabled(app.uow, app.clock, app.ids)
+        self.set_disabled = SetAccountDisabled(app.uow, app.clock, app.ids, app.account_cache)
         self.adjust = AdjustCredits(app.uow, app.clock, app.ids)
         self.find = FindUsers(app.uow)
         self.audit = ListAudit(app.uow)
@@ -65,6 +65,7 @@ async def test_disabling_refuses_the_account_and_enabling_restores_it_each_audit
         await accounts.refresh(session.refresh_token)
     await ops.set_disabled(admin.id, user.id, False, "cleared")
 
+    assert accounts.account_cache.changes == [user.id, user.id]  # each change announced to every process's cache
     await accounts.ensure_active(user.id)
     await accounts.refresh(session.refresh_token)
     actions = [(e.actor, e.action, e.reason) for e in (await ops.audit(10, None)).items]

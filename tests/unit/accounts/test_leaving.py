@@ -17,7 +17,7 @@ async def test_deleting_clears_tasks_images_and_sessions_and_keeps_a_reconciled_
     mine = [await accounts.submit(user), await accounts.submit(user)]
     theirs = await accounts.submit(other)
     await accounts.drain()
-    delete = DeleteAccount(accounts.uow, accounts.hasher, accounts.storage, accounts.clock)
+    delete = DeleteAccount(accounts.uow, accounts.hasher, accounts.storage, accounts.clock, accounts.account_cache)
 
     with pytest.raises(ValidationFailed):
         await delete(user.id, "wrong password")
@@ -30,6 +30,7 @@ async def test_deleting_clears_tasks_images_and_sessions_and_keeps_a_reconciled_
     assert stored.deleted_at is not None and "ada@example.com" != stored.email
     assert len(accounts.ledger(user)) == 3
     accounts.assert_books_balance(user)
+    assert accounts.account_cache.changes == [user.id]  # announced once, after the tombstone's commit
     with pytest.raises(InvalidToken):
         await accounts.ensure_active(user.id)
     with pytest.raises(InvalidToken):
