@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import RowMapping, and_, insert, or_, select, update
+from sqlalchemy import RowMapping, and_, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.repositories import _one, _page, _write
@@ -20,6 +20,34 @@ from domain.webhooks import WebhookEvent, WebhookOutcome
 CREATED = OrderStatus.CREATED.value
 FAILED = OrderStatus.FAILED.value
 PAID = OrderStatus.PAID.value
+
+# What every webhook delivery runs, built once: an execution then only binds its values.
+_INSERT_EVENT = insert(webhook_events)
+_SETTLE_EVENT = (
+    update(webhook_events)
+    .where(webhook_events.c.id == bindparam("event_row_id"))
+    .values(outcome=bindparam("new_outcome"), order_id=bindparam("settled_order_id"))
+)
+_REDELIVERED = (
+    update(webhook_events)
+    .where(webhook_events.c.gateway == bindparam("from_gateway"), webhook_events.c.event_id == bindparam("gateway_event_id"))
+    .values(deliveries=webhook_events.c.deliveries + 1, last_delivery_at=bindparam("now"))
+    .returning(webhook_events.c.id)
+)
+_ORDER_BY_ID = select(orders).where(orders.c.id == bindparam("order_id"))
+_ORDER_BY_GATEWAY_ID = select(orders).where(
+    orders.c.gateway == bindparam("from_gateway"), orders.c.gateway_order_id == bindparam("gateway_order")
+)
+_MARK_PAID = (
+    update(orders)
+    .where(orders.c.id == bindparam("order_id"), orders.c.status.in_([status.value for status in PAYABLE]))
+    .values(status=PAID, paid_at=bindparam("now"), updated_at=bindparam("now"))
+    .returning(*orders.c)
+)
+_INSERT_PAYMENT = insert(payments)
+_PAYMENTS_OF_ORDER = (
+    select(payments).where(payments.c.order_id == bindparam("order_id")).order_by(payments.c.created_at, payments.c.id)
+)
 
 
 def row_of(entity: Plan | Order | Payment | WebhookEvent) -> dict[str, Any]:
@@ -86,15 +114,15 @@ class SqlOrderRepository:
         await _write(self.session, insert(orders).values(order_row(order)))
 
     async def get(self, order_id: UUID, user_id: UUID | None = None) -> Order | None:
-        query = select(orders).where(orders.c.id == order_id)
-        if user_id is not None:
-            query = query.where(orders.c.user_id == user_id)
-        row = await _one(self.session, query)
+        if user_id is None:
+            row = await _one(self.session, _ORDER_BY_ID, {"order_id": order_id})
+        else:
+            row = await _one(self.session, _ORDER_BY_ID.where(orders.c.user_id == user_id), {"order_id": order_id})
         return to_order(row) if row else None
 
     async def by_gateway_id(self, gateway: str, gateway_order_id: str) -> Order | None:
-        query = select(orders).where(orders.c.gateway == gateway, orders.c.gateway_order_id == gateway_order_id)
-        row = await _one(self.session, query)
+        values = {"from_gateway": gateway, "gateway_order": gateway_order_id}
+        row = await _one(self.session, _ORDER_BY_GATEWAY_ID, values)
         return to_order(row) if row else None
 
     async def list(self, user_id: UUID, limit: int, cursor: str | None) -> Page[Order]:
@@ -102,8 +130,9 @@ class SqlOrderRepository:
         return await _page(self.session, orders, query, limit, cursor, to_order)
 
     async def mark_paid(self, order_id: UUID, now: datetime) -> Order | None:
-        payable = orders.c.status.in_([status.value for status in PAYABLE])
-        return await self._move(order_id, payable, status=OrderStatus.PAID.value, paid_at=now, updated_at=now)
+        """One conditional UPDATE: concurrent callers queue on the row and only the first still finds it payable."""
+        row = await _one(self.session, _MARK_PAID, {"order_id": order_id, "now": now})
+        return to_order(row) if row else None
 
     async def mark_failed(self, order_id: UUID, now: datetime) -> Order | None:
         return await self._move(order_id, orders.c.status == CREATED, status=OrderStatus.FAILED.value, updated_at=now)
@@ -151,11 +180,11 @@ class SqlPaymentRepository:
         self.session = session
 
     async def add(self, payment: Payment) -> None:
-        await _write(self.session, insert(payments).values(payment_row(payment)))
+        await _write(self.session, _INSERT_PAYMENT, payment_row(payment))
 
     async def for_order(self, order_id: UUID) -> list[Payment]:
-        query = select(payments).where(payments.c.order_id == order_id).order_by(payments.c.created_at, payments.c.id)
-        return [to_payment(row) for row in (await self.session.execute(query)).mappings()]
+        rows = await self.session.execute(_PAYMENTS_OF_ORDER, {"order_id": order_id})
+        return [to_payment(row) for row in rows.mappings()]
 
     async def recorded(self, kind: PaymentKind, gateway_payment_id: str) -> bool:
         query = (
@@ -171,20 +200,15 @@ class SqlWebhookEventRepository:
         self.session = session
 
     async def add(self, event: WebhookEvent) -> None:
-        await _write(self.session, insert(webhook_events).values({**row_of(event), "outcome": event.outcome.value}))
+        await _write(self.session, _INSERT_EVENT, {**row_of(event), "outcome": event.outcome.value})
 
     async def settle(self, event_id: UUID, outcome: WebhookOutcome, order_id: UUID | None) -> None:
-        statement = update(webhook_events).where(webhook_events.c.id == event_id)
-        await self.session.execute(statement.values(outcome=outcome.value, order_id=order_id))
+        values = {"event_row_id": event_id, "new_outcome": outcome.value, "settled_order_id": order_id}
+        await self.session.execute(_SETTLE_EVENT, values)
 
     async def redelivered(self, gateway: str, event_id: str, now: datetime) -> bool:
-        statement = (
-            update(webhook_events)
-            .where(webhook_events.c.gateway == gateway, webhook_events.c.event_id == event_id)
-            .values(deliveries=webhook_events.c.deliveries + 1, last_delivery_at=now)
-            .returning(webhook_events.c.id)
-        )
-        return (await self.session.execute(statement)).scalar_one_or_none() is not None
+        values = {"from_gateway": gateway, "gateway_event_id": event_id, "now": now}
+        return (await self.session.execute(_REDELIVERED, values)).scalar_one_or_none() is not None
 
     async def get(self, gateway: str, event_id: str) -> WebhookEvent | None:
         query = select(webhook_events).where(webhook_events.c.gateway == gateway, webhook_events.c.event_id == event_id)
