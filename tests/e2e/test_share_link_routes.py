@@ -10,7 +10,8 @@ from dependency_injector import providers
 from adapters.memory.clock import FixedClock
 from adapters.system import SystemClock
 from application.use_cases.share_links.share_result import ShareResult
-from tests.e2e.conftest import Api
+from entrypoints.harness import build_harness
+from tests.e2e.conftest import GENEROUS_LIMITS, Api, serving
 from tests.e2e.test_api_key_routes import as_key, new_key
 from tests.e2e.test_task_routes import finished
 
@@ -159,3 +160,16 @@ async def test_an_api_key_lists_with_tasks_read_and_shares_or_revokes_with_tasks
     assert (await writer.get(f"/api/v1/tasks/{task_id}/shares")).status_code == 403
     assert (await reader.delete(f"/api/v1/tasks/{task_id}/shares/{link['id']}")).status_code == 403
     assert (await writer.delete(f"/api/v1/tasks/{task_id}/shares/{link['id']}")).status_code == 204
+
+
+async def test_the_openapi_document_describes_the_share_routes() -> None:
+    async with serving(build_harness(**GENEROUS_LIMITS)) as api:
+        doc = (await api.http.get("/docs/openapi.json")).json()
+
+    share = doc["paths"]["/api/v1/tasks/{task_id}/share"]["post"]
+    assert share["requestBody"]["required"] is False  # an empty body takes the defaults
+    assert set(doc["components"]["schemas"]["ShareIn"]["properties"]) == {"expires_in_seconds", "show_original"}
+    assert set(doc["components"]["schemas"]["ShareLinkOut"]["properties"]) == SHARE_FIELDS
+    assert "get" in doc["paths"]["/api/v1/tasks/{task_id}/shares"]
+    assert "delete" in doc["paths"]["/api/v1/tasks/{task_id}/shares/{share_id}"]
+    assert "get" in doc["paths"]["/api/v1/shared/{share_id}/original"]

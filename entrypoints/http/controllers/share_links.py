@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, delete, get, post
+from litestar.openapi.spec import Operation, RequestBody
 from litestar.response import Stream
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -23,6 +25,15 @@ from entrypoints.http.security_headers import IMAGE_CSP
 from entrypoints.settings import Settings
 
 
+@dataclass
+class OptionalBodyOperation(Operation):
+    """Litestar documents every body as required; this route's may be left out (an empty POST takes the defaults)."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.request_body, RequestBody):
+            self.request_body.required = False
+
+
 def origin(request: Request[Any, Any, Any], settings: Settings) -> str:
     """PUBLIC_URL, or in development the address the connection reached."""
     return absolute_url(request, settings.public_url, "")
@@ -33,7 +44,12 @@ class ShareLinksController(Controller):
     opt = {SCOPE: "tasks"}  # API keys: tasks:read to list, tasks:write to make or revoke
     tags = ["tasks"]
 
-    @post("/{task_id:uuid}/share", status_code=HTTP_201_CREATED, summary="Make a short, revocable share link")
+    @post(
+        "/{task_id:uuid}/share",
+        status_code=HTTP_201_CREATED,
+        summary="Make a short, revocable share link",
+        operation_class=OptionalBodyOperation,
+    )
     async def share(
         self,
         request: Request[Any, Any, Any],
