@@ -94,6 +94,7 @@ def test_dropped_pasted_and_chosen_images_are_previewed_and_sent_as_one_batch(pa
     expect(links).to_have_text(["Trip 1", "Trip 2", "Trip 3"])
     expect(page.get_by_test_id("balance")).to_have_text(re.compile(rf"^\s*{CREDITS - 3}\s+credit\s*$"))
     assert chosen(page) == 0  # sent: the form is ready for the next files
+    expect(page.get_by_role("complementary", name="Recent tasks").get_by_role("link")).to_have_text(["Trip 1", "Trip 2", "Trip 3"])
     shoot("upload-batch-started")
 
     # The three are tasks of their own, each charged one credit.

@@ -124,6 +124,7 @@ async def _home(
         form=form,
         errors=errors,
         recent=recent,
+        recent_max=RECENT,
         live_ids=[task.id for task in recent if task.status in ("queued", "processing")],
         cost=settings.task_cost,
         max_upload_bytes=settings.max_upload_bytes,

@@ -295,6 +295,7 @@
     title.textContent = plural(body.items.length, "task") + " started";
     result.hidden = false;
     shared.follow(list);
+    showInRecent(body.items);
     showBalance(form, body.balance);
     // Sent: the form is ready for the next files, under a new retry key (the old one names this batch).
     entriesOf(form).splice(0).forEach((entry) => entry.card.remove());
@@ -304,6 +305,22 @@
     if (key) key.value = window.crypto && crypto.randomUUID ? crypto.randomUUID() : "";
     title.focus();
     shared.announce(document, plural(body.items.length, "task") + " started.");
+  }
+
+  // The "Recent tasks" beside the form gains the new ones too (as many rows as the server lists there).
+  function showInRecent(items) {
+    const aside = $("[data-recent-tasks]");
+    if (!aside) return;
+    let list = $(".recent-list", aside);
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "recent-list";
+      $("[data-empty-state]", aside).replaceWith(list);
+    }
+    items.slice().reverse().forEach((task) => list.prepend(resultRow(task)));
+    while (list.children.length > Number(aside.dataset.recentTasks)) list.lastElementChild.remove();
+    list.dataset.liveTasks = items.map((task) => task.id).join(",");
+    shared.follow(list);
   }
 
   function resultRow(task) {
