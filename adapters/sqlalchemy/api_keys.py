@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import RowMapping, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.repositories import _page
+from adapters.sqlalchemy.execute import page
 from adapters.sqlalchemy.tables import api_keys, users
 from domain.api_keys import ApiKey, Scope
 from domain.values import Page
@@ -51,7 +51,7 @@ class SqlApiKeyRepository:
 
     async def list(self, user_id: UUID, limit: int, cursor: str | None) -> Page[ApiKey]:
         query = select(api_keys).where(api_keys.c.user_id == user_id, api_keys.c.revoked_at.is_(None))
-        return await _page(self.session, api_keys, query, limit, cursor, _key)
+        return await page(self.session, api_keys, query, limit, cursor, _key)
 
     async def by_hash(self, key_hash: str) -> ApiKey | None:
         query = select(api_keys).where(api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None))

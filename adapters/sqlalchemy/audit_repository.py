@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import RowMapping, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.repositories import _page
+from adapters.sqlalchemy.execute import page
 from adapters.sqlalchemy.tables import audit_log
 from domain.audit import AuditAction, AuditEntry
 from domain.values import Page
@@ -31,4 +31,4 @@ class SqlAuditLogRepository:
         await self.session.execute(insert(audit_log).values(values))
 
     async def list(self, limit: int, cursor: str | None) -> Page[AuditEntry]:
-        return await _page(self.session, audit_log, select(audit_log), limit, cursor, _to_entry)
+        return await page(self.session, audit_log, select(audit_log), limit, cursor, _to_entry)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import RowMapping, and_, bindparam, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.repositories import _one, _page, _write
+from adapters.sqlalchemy.execute import one, page, write
+from adapters.sqlalchemy.mappers import order_row, payment_row, row_of, to_order, to_payment, to_plan, to_webhook_event
 from adapters.sqlalchemy.tables import credit_plans, orders, payments, webhook_events
-from domain.orders import PAYABLE, Order, OrderStatus, Payment, PaymentKind, PaymentSource
+from domain.orders import PAYABLE, Order, OrderStatus, Payment, PaymentKind
 from domain.plans import Plan
 from domain.values import Page
 from domain.webhooks import WebhookEvent, WebhookOutcome
@@ -50,44 +50,15 @@ _PAYMENTS_OF_ORDER = (
 )
 
 
-def row_of(entity: Plan | Order | Payment | WebhookEvent) -> dict[str, Any]:
-    """Each field in the column of the same name."""
-    return {field.name: getattr(entity, field.name) for field in fields(entity)}
-
-
-def to_plan(row: RowMapping) -> Plan:
-    return Plan(**row)
-
-
-def to_order(row: RowMapping) -> Order:
-    return Order(**{**row, "status": OrderStatus(row["status"])})
-
-
-def order_row(order: Order) -> dict[str, Any]:
-    return {**row_of(order), "status": order.status.value}
-
-
-def to_payment(row: RowMapping) -> Payment:
-    return Payment(**{**row, "kind": PaymentKind(row["kind"]), "source": PaymentSource(row["source"])})
-
-
-def payment_row(payment: Payment) -> dict[str, Any]:
-    return {**row_of(payment), "kind": payment.kind.value, "source": payment.source.value}
-
-
-def to_webhook_event(row: RowMapping) -> WebhookEvent:
-    return WebhookEvent(**{**row, "outcome": WebhookOutcome(row["outcome"])})
-
-
 class SqlPlanRepository:
     def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add(self, plan: Plan) -> None:
-        await _write(self.session, insert(credit_plans).values(row_of(plan)))
+        await write(self.session, insert(credit_plans).values(row_of(plan)))
 
     async def get(self, plan_id: UUID) -> Plan | None:
-        row = await _one(self.session, select(credit_plans).where(credit_plans.c.id == plan_id))
+        row = await one(self.session, select(credit_plans).where(credit_plans.c.id == plan_id))
         return to_plan(row) if row else None
 
     async def list(self, include_inactive: bool = False) -> list[Plan]:
@@ -111,27 +82,27 @@ class SqlOrderRepository:
         self.session = session
 
     async def add(self, order: Order) -> None:
-        await _write(self.session, insert(orders).values(order_row(order)))
+        await write(self.session, insert(orders).values(order_row(order)))
 
     async def get(self, order_id: UUID, user_id: UUID | None = None) -> Order | None:
         if user_id is None:
-            row = await _one(self.session, _ORDER_BY_ID, {"order_id": order_id})
+            row = await one(self.session, _ORDER_BY_ID, {"order_id": order_id})
         else:
-            row = await _one(self.session, _ORDER_BY_ID.where(orders.c.user_id == user_id), {"order_id": order_id})
+            row = await one(self.session, _ORDER_BY_ID.where(orders.c.user_id == user_id), {"order_id": order_id})
         return to_order(row) if row else None
 
     async def by_gateway_id(self, gateway: str, gateway_order_id: str) -> Order | None:
         values = {"from_gateway": gateway, "gateway_order": gateway_order_id}
-        row = await _one(self.session, _ORDER_BY_GATEWAY_ID, values)
+        row = await one(self.session, _ORDER_BY_GATEWAY_ID, values)
         return to_order(row) if row else None
 
     async def list(self, user_id: UUID, limit: int, cursor: str | None) -> Page[Order]:
         query = select(orders).where(orders.c.user_id == user_id)
-        return await _page(self.session, orders, query, limit, cursor, to_order)
+        return await page(self.session, orders, query, limit, cursor, to_order)
 
     async def mark_paid(self, order_id: UUID, now: datetime) -> Order | None:
         """One conditional UPDATE: concurrent callers queue on the row and only the first still finds it payable."""
-        row = await _one(self.session, _MARK_PAID, {"order_id": order_id, "now": now})
+        row = await one(self.session, _MARK_PAID, {"order_id": order_id, "now": now})
         return to_order(row) if row else None
 
     async def mark_failed(self, order_id: UUID, now: datetime) -> Order | None:
@@ -140,7 +111,7 @@ class SqlOrderRepository:
     async def _move(self, order_id: UUID, allowed: Any, **values: Any) -> Order | None:
         """One conditional UPDATE: concurrent callers queue on the row and only the first still matches."""
         statement = update(orders).where(orders.c.id == order_id, allowed).values(**values).returning(*orders.c)
-        row = await _one(self.session, statement)
+        row = await one(self.session, statement)
         return to_order(row) if row else None
 
     async def lock_paid(self, order_id: UUID, now: datetime) -> Order | None:
@@ -180,7 +151,7 @@ class SqlPaymentRepository:
         self.session = session
 
     async def add(self, payment: Payment) -> None:
-        await _write(self.session, _INSERT_PAYMENT, payment_row(payment))
+        await write(self.session, _INSERT_PAYMENT, payment_row(payment))
 
     async def for_order(self, order_id: UUID) -> list[Payment]:
         rows = await self.session.execute(_PAYMENTS_OF_ORDER, {"order_id": order_id})
@@ -200,7 +171,7 @@ class SqlWebhookEventRepository:
         self.session = session
 
     async def add(self, event: WebhookEvent) -> None:
-        await _write(self.session, _INSERT_EVENT, {**row_of(event), "outcome": event.outcome.value})
+        await write(self.session, _INSERT_EVENT, {**row_of(event), "outcome": event.outcome.value})
 
     async def settle(self, event_id: UUID, outcome: WebhookOutcome, order_id: UUID | None) -> None:
         values = {"event_row_id": event_id, "new_outcome": outcome.value, "settled_order_id": order_id}
@@ -212,5 +183,5 @@ class SqlWebhookEventRepository:
 
     async def get(self, gateway: str, event_id: str) -> WebhookEvent | None:
         query = select(webhook_events).where(webhook_events.c.gateway == gateway, webhook_events.c.event_id == event_id)
-        row = await _one(self.session, query)
+        row = await one(self.session, query)
         return to_webhook_event(row) if row else None

@@ -11,15 +11,18 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from domain.credits import LedgerEntry, Reason
+from domain.orders import Order, OrderStatus, Payment, PaymentKind, PaymentSource
 from domain.operations import parse_operation, to_dict
+from domain.plans import Plan
 from domain.sessions import RefreshToken
-from domain.tasks import KeptKey, Status, Task
+from domain.tasks import Status, Task
 from domain.users import User
 from domain.values import ImageInfo
+from domain.webhooks import WebhookEvent, WebhookOutcome
 
 
-def row_of(entity: User | RefreshToken | LedgerEntry | Task | KeptKey) -> dict[str, Any]:
-    """Each field in the column of the same name."""
+def row_of(entity: Any) -> dict[str, Any]:
+    """Each field of an entity (a dataclass) in the column of the same name."""
     return {field.name: getattr(entity, field.name) for field in fields(entity)}
 
 
@@ -59,3 +62,27 @@ def to_task(row: RowMapping) -> Task:
             "result": ImageInfo.from_dict(row["result"]) if row["result"] is not None else None,
         }
     )
+
+
+def to_plan(row: RowMapping) -> Plan:
+    return Plan(**row)
+
+
+def to_order(row: RowMapping) -> Order:
+    return Order(**{**row, "status": OrderStatus(row["status"])})
+
+
+def order_row(order: Order) -> dict[str, Any]:
+    return {**row_of(order), "status": order.status.value}
+
+
+def to_payment(row: RowMapping) -> Payment:
+    return Payment(**{**row, "kind": PaymentKind(row["kind"]), "source": PaymentSource(row["source"])})
+
+
+def payment_row(payment: Payment) -> dict[str, Any]:
+    return {**row_of(payment), "kind": payment.kind.value, "source": payment.source.value}
+
+
+def to_webhook_event(row: RowMapping) -> WebhookEvent:
+    return WebhookEvent(**{**row, "outcome": WebhookOutcome(row["outcome"])})

@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import RowMapping, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.repositories import _page
+from adapters.sqlalchemy.execute import page
 from adapters.sqlalchemy.tables import users, webhook_deliveries, webhook_endpoints
 from domain.outbound_webhooks import Delivery, DeliveryStatus, EventType, WebhookEndpoint
 from domain.values import Page
@@ -61,7 +61,7 @@ class SqlWebhookEndpointRepository:
 
     async def list(self, user_id: UUID, limit: int, cursor: str | None) -> Page[WebhookEndpoint]:
         query = select(webhook_endpoints).where(webhook_endpoints.c.user_id == user_id)
-        return await _page(self.session, webhook_endpoints, query, limit, cursor, _endpoint)
+        return await page(self.session, webhook_endpoints, query, limit, cursor, _endpoint)
 
     async def delete(self, endpoint_id: UUID, user_id: UUID) -> bool:
         if await self.get(endpoint_id, user_id) is None:
@@ -116,7 +116,7 @@ class SqlDeliveryRepository:
 
     async def list(self, endpoint_id: UUID, limit: int, cursor: str | None) -> Page[Delivery]:
         query = select(webhook_deliveries).where(webhook_deliveries.c.endpoint_id == endpoint_id)
-        return await _page(self.session, webhook_deliveries, query, limit, cursor, _delivery)
+        return await page(self.session, webhook_deliveries, query, limit, cursor, _delivery)
 
     async def claim_due(self, now: datetime, hold_until: datetime, limit: int) -> list[UUID]:
         due = (

@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy import RowMapping, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.repositories import _page, _write
+from adapters.sqlalchemy.execute import page, write
 from adapters.sqlalchemy.tables import presets, users
 from domain.operations import parse_operation, to_dict
 from domain.presets import Preset
@@ -41,11 +41,11 @@ class SqlPresetRepository:
             "operations": [to_dict(operation) for operation in preset.operations],
             "created_at": preset.created_at,
         }
-        await _write(self.session, insert(presets).values(row))
+        await write(self.session, insert(presets).values(row))
         return True
 
     async def list(self, owner_id: UUID, limit: int, cursor: str | None) -> Page[Preset]:
-        return await _page(self.session, presets, select(presets).where(presets.c.owner_id == owner_id), limit, cursor, _preset)
+        return await page(self.session, presets, select(presets).where(presets.c.owner_id == owner_id), limit, cursor, _preset)
 
     async def get(self, owner_id: UUID, name: str) -> Preset | None:
         query = select(presets).where(presets.c.owner_id == owner_id, presets.c.name == name)

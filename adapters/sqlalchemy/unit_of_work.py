@@ -11,23 +11,21 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.api_keys import SqlApiKeyRepository
-from adapters.sqlalchemy.presets import SqlPresetRepository
-from adapters.sqlalchemy.share_links import SqlShareLinkRepository
 from adapters.sqlalchemy.audit_repository import SqlAuditLogRepository
-from adapters.sqlalchemy.outbound_webhooks import SqlDeliveryRepository, SqlWebhookEndpointRepository
 from adapters.sqlalchemy.billing_repositories import (
     SqlOrderRepository,
     SqlPaymentRepository,
     SqlPlanRepository,
     SqlWebhookEventRepository,
 )
-from adapters.sqlalchemy.repositories import (
-    SqlCreditRepository,
-    SqlRefreshTokenRepository,
-    SqlTaskRepository,
-    SqlUserRepository,
-    unique_rules,
-)
+from adapters.sqlalchemy.credits import SqlCreditRepository
+from adapters.sqlalchemy.execute import unique_rules
+from adapters.sqlalchemy.outbound_webhooks import SqlDeliveryRepository, SqlWebhookEndpointRepository
+from adapters.sqlalchemy.presets import SqlPresetRepository
+from adapters.sqlalchemy.refresh_tokens import SqlRefreshTokenRepository
+from adapters.sqlalchemy.share_links import SqlShareLinkRepository
+from adapters.sqlalchemy.tasks import SqlTaskRepository
+from adapters.sqlalchemy.users import SqlUserRepository
 
 
 class SqlUnitOfWork:
