@@ -39,6 +39,14 @@ image_memory = Ports.image_memory
 memory_admission = Ports.memory_admission
 queue = Ports.queue
 
+# A single task and a batch are submitted through the same ports, within the same bounds.
+_SUBMISSION = (uow.provider, storage, queue, processor, clock, ids, metrics)
+_SUBMISSION_BOUNDS = {
+    "cost": settings.provided.task_cost,
+    "max_pixels": settings.provided.max_image_pixels,
+    "memory_bytes": image_memory,
+}
+
 
 def _retention(days: int) -> timedelta | None:
     return timedelta(days=days) if days > 0 else None
@@ -58,32 +66,8 @@ class Tasks(Ports):
         clock,
         retention=providers.Callable(_retention, settings.provided.result_retention_days),
     )
-    submit_task = providers.Factory(
-        SubmitTask,
-        uow.provider,
-        storage,
-        queue,
-        processor,
-        clock,
-        ids,
-        metrics,
-        cost=settings.provided.task_cost,
-        max_pixels=settings.provided.max_image_pixels,
-        memory_bytes=image_memory,
-    )
-    submit_batch = providers.Factory(
-        SubmitBatch,
-        uow.provider,
-        storage,
-        queue,
-        processor,
-        clock,
-        ids,
-        metrics,
-        cost=settings.provided.task_cost,
-        max_pixels=settings.provided.max_image_pixels,
-        memory_bytes=image_memory,
-    )
+    submit_task = providers.Factory(SubmitTask, *_SUBMISSION, **_SUBMISSION_BOUNDS)
+    submit_batch = providers.Factory(SubmitBatch, *_SUBMISSION, **_SUBMISSION_BOUNDS)
     process_task = providers.Factory(
         ProcessTask,
         uow.provider,

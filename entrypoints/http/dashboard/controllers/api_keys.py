@@ -6,19 +6,17 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
 from application.use_cases.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
 from domain.api_keys import MAX_LIVE_KEYS, Scope
 from domain.errors import ValidationFailed
 from domain.users import User
+from entrypoints.http.dashboard.shown_once import ShownOnce
 from entrypoints.http.dashboard.views import page, see_other
 
 PATH = "/keys"
-# The new secret crosses the redirect in a cookie that only this page reads, once, within a minute.
-NEW_KEY_COOKIE = "pixelmill_new_key"
-NEW_KEY_SECONDS = 60
+NEW_KEY = ShownOnce("pixelmill_new_key", PATH)
 SCOPE_WORDS = {
     Scope.TASKS_READ: "Read tasks and their images",
     Scope.TASKS_WRITE: "Submit and delete tasks",
@@ -28,17 +26,13 @@ SCOPE_WORDS = {
 }
 
 
-def _flash(value: str, max_age: int) -> Cookie:
-    return Cookie(key=NEW_KEY_COOKIE, value=value, max_age=max_age, path=PATH, httponly=True, samesite="strict")
-
-
 class ApiKeysPageController(Controller):
     path = PATH
 
     @get("/", summary="API keys page")
     async def keys(self, request: Request[Any, Any, Any], viewer: User, list_api_keys: ListApiKeys) -> Template:
         """The live keys, the form for a new one, and a new key's secret right after it was made."""
-        return await _keys_page(request, viewer, list_api_keys, {}, request.cookies.get(NEW_KEY_COOKIE))
+        return await _keys_page(request, viewer, list_api_keys, {}, NEW_KEY.read(request))
 
     @post("/", summary="Make an API key")
     async def create(
@@ -53,7 +47,7 @@ class ApiKeysPageController(Controller):
             errors = {e.field: e.message for e in exc.errors}
             return await _keys_page(request, viewer, list_api_keys, errors, None, 422, str(form.get("name") or ""))
         redirect = see_other(PATH)
-        redirect.cookies.append(_flash(new.secret, NEW_KEY_SECONDS))
+        NEW_KEY.carry(redirect, new.secret)
         return redirect
 
     @post("/{key_id:uuid}/revoke", summary="Revoke an API key")
@@ -78,5 +72,5 @@ async def _keys_page(
         scopes=SCOPE_WORDS, max_keys=MAX_LIVE_KEYS,
     )
     if secret:
-        response.cookies.append(_flash("", 0))  # shown once: a reload no longer has it
+        NEW_KEY.spend(response)
     return response

@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
 from application.use_cases.webhooks.endpoints import (
@@ -20,23 +19,18 @@ from domain.errors import FieldError, ValidationFailed
 from domain.outbound_webhooks import LOW_CREDITS_DEFAULT, MAX_ENDPOINTS, EventType
 from domain.users import User
 from entrypoints.http.controllers.credits import Cursor
+from entrypoints.http.dashboard.shown_once import ShownOnce
 from entrypoints.http.dashboard.views import page, see_other
 
 PATH = "/webhooks"
 DELIVERIES_PAGE_SIZE = 25
-# The new secret crosses the redirect in a cookie that only this page reads, once, within a minute.
-NEW_SECRET_COOKIE = "pixelmill_new_webhook_secret"
-NEW_SECRET_SECONDS = 60
+NEW_SECRET = ShownOnce("pixelmill_new_webhook_secret", PATH)
 EVENT_WORDS = {
     EventType.TASK_COMPLETED: "A task finished",
     EventType.TASK_FAILED: "A task failed (and was refunded)",
     EventType.CREDITS_PURCHASED: "Credits were bought",
     EventType.CREDITS_LOW: "The balance fell below a threshold",
 }
-
-
-def _flash(value: str, max_age: int) -> Cookie:
-    return Cookie(key=NEW_SECRET_COOKIE, value=value, max_age=max_age, path=PATH, httponly=True, samesite="strict")
 
 
 def _threshold(raw: str) -> int | None:
@@ -56,7 +50,7 @@ class WebhooksPageController(Controller):
         self, request: Request[Any, Any, Any], viewer: User, list_webhook_endpoints: ListWebhookEndpoints
     ) -> Template:
         """The endpoints, the form for a new one, and a new endpoint's secret right after it was added."""
-        secret = request.cookies.get(NEW_SECRET_COOKIE)
+        secret = NEW_SECRET.read(request)
         return await _endpoints_page(request, viewer, list_webhook_endpoints, {}, {}, secret)
 
     @post("/", summary="Add a webhook endpoint")
@@ -81,7 +75,7 @@ class WebhooksPageController(Controller):
             errors = {e.field: e.message for e in exc.errors}
             return await _endpoints_page(request, viewer, list_webhook_endpoints, errors, entered, None, 422)
         redirect = see_other(PATH)
-        redirect.cookies.append(_flash(endpoint.secret, NEW_SECRET_SECONDS))
+        NEW_SECRET.carry(redirect, endpoint.secret)
         return redirect
 
     @post("/{endpoint_id:uuid}/delete", summary="Delete a webhook endpoint")
@@ -125,5 +119,5 @@ async def _endpoints_page(
         entered=entered, events=EVENT_WORDS, max_endpoints=MAX_ENDPOINTS, low_default=LOW_CREDITS_DEFAULT,
     )
     if secret:
-        response.cookies.append(_flash("", 0))  # shown once: a reload no longer has it
+        NEW_SECRET.spend(response)
     return response
