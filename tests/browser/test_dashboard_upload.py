@@ -144,6 +144,11 @@ def test_a_batch_with_a_file_the_server_refuses_is_refused_whole_and_charges_not
     expect(page.get_by_role("heading", name="2 tasks started")).to_be_visible()
     expect(page.get_by_test_id("balance")).to_have_text(re.compile(rf"^\s*{CREDITS - 2}\s+credits\s*$"))
 
+    # Two credits left: three files are more than the balance pays for, said before sending.
+    images.set_input_files([good, scan, other])
+    expect(page.get_by_text("You have 2 credits; 3 images need 3 credits.")).to_be_visible()
+    assert images.evaluate("input => input.validity.valid") is False
+
 
 def noise(path: Path, side: int) -> Path:
     """A PNG that does not compress: about side² bytes."""
