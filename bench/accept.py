@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.http_client import Connection, multipart, raw_request, use_uvloop  # noqa: E402
 from bench.images import photo_jpeg  # noqa: E402
 from bench.machine import machine, print_machine, wait_for_quiet  # noqa: E402
+from bench.options import add_run_options, add_stack_options  # noqa: E402
 from bench.procfs import cpu_seconds, mib, reset_peak_rss, status_kib  # noqa: E402
 from bench.profiling import profiling  # noqa: E402
 from bench.report import emit_json, latency_summary, table  # noqa: E402
@@ -50,16 +51,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--image-kb", type=int, default=150, help="JPEG size to aim for (default 150 KB)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before one request is an error")
     parser.add_argument("--level-seconds", type=float, default=120.0, help="a level stops issuing after this")
-    parser.add_argument("--quiet", type=float, default=0.0, metavar="SECONDS",
-                        help="before each measurement wait up to this long for the machine to be 85%% idle")
-    parser.add_argument("--max-seconds", type=float, default=1200.0, help="the whole run's bound")
-    parser.add_argument("--json-out", help="also write the JSON to this file")
-    parser.add_argument("--keep", action="store_true", help="keep the run's directory (logs) for a look")
     parser.add_argument("--baseline", action="store_true",
                         help="also measure GET /health and GET /api/v1/credits (the floor under an upload)")
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                        help="an extra environment variable for the Pixelmill processes (repeatable)")
     parser.add_argument("--profile", metavar="DIR", help="record each level's API processes with py-spy into DIR")
+    add_run_options(parser, 1200.0)
+    add_stack_options(parser)
     return parser.parse_args(argv)
 
 

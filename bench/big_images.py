@@ -33,6 +33,7 @@ from domain.operations import parse_pipeline  # noqa: E402
 from bench import format_loops  # noqa: E402
 from bench.images import photo_jpeg  # noqa: E402
 from bench.machine import machine, print_machine, wait_for_quiet  # noqa: E402
+from bench.options import add_run_options  # noqa: E402
 from bench.report import emit_json, table  # noqa: E402
 from bench.run import guarded, run_main  # noqa: E402
 
@@ -47,12 +48,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--height", type=int, default=3000)
     parser.add_argument("--images", type=int, default=3, help="distinct source images (default 3)")
     parser.add_argument("--rounds", type=int, default=6, help="passes over the images per loop (default 6)")
-    parser.add_argument("--quiet", type=float, default=0.0, metavar="SECONDS",
-                        help="before each measurement wait up to this long for the machine to be 85%% idle")
-    parser.add_argument("--max-seconds", type=float, default=600.0, help="the whole run's bound")
-    parser.add_argument("--json-out", help="also write the JSON to this file")
     parser.add_argument("--format-rounds", type=int, default=3, help="rounds of the AVIF and GIF loops (default 3)")
     parser.add_argument("--gif", default="480x270x40", metavar="WxHxFRAMES", help="the animated GIF (default 480x270x40)")
+    add_run_options(parser, 600.0)
     return parser.parse_args(argv)
 
 

@@ -25,6 +25,7 @@ import httpx  # noqa: E402
 
 from bench.images import photo_jpeg  # noqa: E402
 from bench.machine import machine, print_machine, wait_for_quiet  # noqa: E402
+from bench.options import add_run_options, add_stack_options  # noqa: E402
 from bench.report import emit_json, latency_summary, table  # noqa: E402
 from bench.run import BenchError, guarded, run_main  # noqa: E402
 from bench.stacks import REDIS_URL, Stack, parse_env, stack  # noqa: E402
@@ -39,13 +40,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="worker processes on the production stack")
     parser.add_argument("--pause", type=float, default=0.05, help="seconds between tasks (default 0.05)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before one task counts as lost")
-    parser.add_argument("--quiet", type=float, default=0.0, metavar="SECONDS",
-                        help="before each measurement wait up to this long for the machine to be 85%% idle")
-    parser.add_argument("--max-seconds", type=float, default=900.0, help="the whole run's bound")
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                        help="an extra environment variable for the Pixelmill processes (repeatable)")  # fmt: skip
-    parser.add_argument("--json-out", help="also write the JSON to this file")
-    parser.add_argument("--keep", action="store_true", help="keep the run's directory (logs) for a look")
+    add_run_options(parser, 900.0)
+    add_stack_options(parser)
     return parser.parse_args(argv)
 
 

@@ -31,6 +31,7 @@ from domain.values import ImageInfo  # noqa: E402
 from entrypoints.settings import Settings  # noqa: E402
 
 from bench.machine import machine, print_machine  # noqa: E402
+from bench.options import add_run_options  # noqa: E402
 from bench.report import emit_json, table  # noqa: E402
 from bench.run import BenchError, guarded, run_main  # noqa: E402
 
@@ -62,8 +63,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pipelines", default=",".join(PIPELINES), help=f"comma list of {', '.join(PIPELINES)}")
     parser.add_argument("--max-scale", type=float, default=4.0,
                         help="largest source tried, as a multiple of 4000×3000 (default 4; small for a smoke run)")
-    parser.add_argument("--max-seconds", type=float, default=900.0, help="the whole run's bound")
-    parser.add_argument("--json-out", help="also write the JSON to this file")
+    add_run_options(parser, 900.0, quiet=False)
     return parser.parse_args(argv)
 
 

@@ -33,6 +33,7 @@ import httpx  # noqa: E402
 
 from bench.http_client import Connection, raw_request, use_uvloop  # noqa: E402
 from bench.machine import machine, print_machine, wait_for_quiet  # noqa: E402
+from bench.options import add_run_options, add_stack_options  # noqa: E402
 from bench.procfs import cpu_seconds  # noqa: E402
 from bench.profiling import profiling  # noqa: E402
 from bench.report import emit_json, latency_summary, table  # noqa: E402
@@ -54,14 +55,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--order-paid-share", type=float, default=0.2, help="orders also sent order.paid")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before one delivery is an error")
-    parser.add_argument("--quiet", type=float, default=0.0, metavar="SECONDS",
-                        help="before each measurement wait up to this long for the machine to be 85%% idle")
-    parser.add_argument("--max-seconds", type=float, default=900.0, help="the whole run's bound")
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                        help="an extra environment variable for the Pixelmill processes (repeatable)")  # fmt: skip
     parser.add_argument("--profile", metavar="DIR", help="record the API process with py-spy into DIR")
-    parser.add_argument("--json-out", help="also write the JSON to this file")
-    parser.add_argument("--keep", action="store_true", help="keep the run's directory (logs) for a look")
+    add_run_options(parser, 900.0)
+    add_stack_options(parser)
     return parser.parse_args(argv)
 
 
