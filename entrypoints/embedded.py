@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from entrypoints.container import Container, running
 from entrypoints.jobs import RETENTION_INTERVAL_SECONDS
@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from litestar import Litestar
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Tasks still running after this are cut off; their lease runs out and the sweeper re-sends them.
 DRAIN_SECONDS = 10.0
@@ -69,43 +71,44 @@ async def broker_client(container: Container) -> AsyncIterator[None]:
 
 async def sweep_forever(container: Container, interval: float) -> None:
     """Run Sweep now and every interval; a failed sweep is logged and tried again next time."""
-    while True:
-        try:
-            sent = await container.sweep()()
-            if sent:
-                log.info("the sweeper re-enqueued %d stale tasks", sent)
-        except Exception:
-            log.exception("the sweep failed; trying again in %ss", interval)
-        await asyncio.sleep(interval)
+
+    def sent(count: int) -> None:
+        if count:
+            log.info("the sweeper re-enqueued %d stale tasks", count)
+
+    await every(interval, lambda: container.sweep()(), "the sweep failed", sent)
 
 
 async def purge_forever(container: Container, interval: float) -> None:
     """Delete the images of tasks past RESULT_RETENTION_DAYS now and every interval; a failed pass is logged."""
-    while True:
-        try:
-            purged = await container.purge_expired_images()()
-            if purged:
-                log.info("retention: deleted the images of %d tasks", purged)
-        except Exception:
-            log.exception("the retention pass failed; trying again in %ss", interval)
-        await asyncio.sleep(interval)
+
+    def purged(count: int) -> None:
+        if count:
+            log.info("retention: deleted the images of %d tasks", count)
+
+    await every(interval, lambda: container.purge_expired_images()(), "the retention pass failed", purged)
 
 
 async def reconcile_forever(container: Container, interval: float) -> None:
     """Run ReconcileOrders every interval (first after one interval: nothing at start-up is that urgent)."""
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            await container.reconcile_orders()()
-        except Exception:
-            log.exception("the order reconciliation failed; trying again in %ss", interval)
+    await asyncio.sleep(interval)
+    await every(interval, lambda: container.reconcile_orders()(), "the order reconciliation failed")
 
 
 async def dispatch_forever(container: Container, interval: float) -> None:
     """Hand due webhook deliveries to the in-process broker every interval; a failed pass is logged."""
+    await every(interval, lambda: container.dispatch_webhooks()(), "the webhook dispatch failed")
+
+
+async def every(
+    interval: float, run: Callable[[], Awaitable[T]], failure: str, report: Callable[[T], None] | None = None
+) -> None:
+    """`run` now and every interval until cancelled; a failed run is logged and tried again next time."""
     while True:
         try:
-            await container.dispatch_webhooks()()
+            result = await run()
+            if report is not None:
+                report(result)
         except Exception:
-            log.exception("the webhook dispatch failed; trying again in %ss", interval)
+            log.exception("%s; trying again in %ss", failure, interval)
         await asyncio.sleep(interval)
