@@ -14,13 +14,12 @@ from litestar import Controller, Request, Response, post
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from application.use_cases.account import GetBalance
-from application.use_cases.submit_batch import SubmitBatch, SubmitBatchCommand
+from application.use_cases.submit_batch import SubmitBatch
 from domain.users import User
 from entrypoints.http.dashboard import forms
-from entrypoints.http.dashboard.uploads import chosen_images, close_all
+from entrypoints.http.dashboard.uploads import batch_command, chosen_images, close_all
 from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
 from entrypoints.http.schemas.tasks import TaskOut
-from entrypoints.http.task_fields import BATCH_IDEMPOTENCY_KEY_MAX, idempotency_key_of
 
 
 class BatchUploadOut(msgspec.Struct):
@@ -41,16 +40,7 @@ class BatchUploadController(Controller):
         try:
             fields = forms.UploadForm.read(form)
             fields.check()
-            tasks = await submit_batch(
-                SubmitBatchCommand(
-                    owner_id=viewer.id,
-                    title=fields.title,
-                    images=[await image.read() for image in images],
-                    metadata=fields.metadata_value(),
-                    operations=fields.pipeline(),
-                    idempotency_key=idempotency_key_of(key, BATCH_IDEMPOTENCY_KEY_MAX),
-                )
-            )
+            tasks = await submit_batch(await batch_command(viewer.id, fields, images, key))
         finally:
             await close_all(images)
         body = BatchUploadOut([TaskOut.of(task) for task in tasks], await get_balance(viewer.id))

@@ -11,17 +11,17 @@ from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
 
 from application.use_cases.read_tasks import ListTasks
-from application.use_cases.submit_batch import MAX_BATCH, SubmitBatch, SubmitBatchCommand
+from application.use_cases.submit_batch import MAX_BATCH, SubmitBatch
 from application.use_cases.submit_task import SubmitTask, SubmitTaskCommand
 from domain.errors import FieldError, InsufficientCredits, UnsupportedImage, ValidationFailed
 from domain.operations import MAX_OPERATIONS
 from domain.users import User
 from entrypoints.http.dashboard import forms
-from entrypoints.http.dashboard.uploads import chosen_images, close_all
+from entrypoints.http.dashboard.uploads import batch_command, chosen_images, close_all
 from entrypoints.http.dashboard.views import page, see_other
 from entrypoints.http.rate_limits import RATE_LIMIT, SUBMIT
 from entrypoints.http.schemas.tasks import TaskOut
-from entrypoints.http.task_fields import BATCH_IDEMPOTENCY_KEY_MAX, idempotency_key_of
+from entrypoints.http.task_fields import idempotency_key_of
 from entrypoints.settings import Settings
 
 RECENT = 5
@@ -60,16 +60,7 @@ class HomeController(Controller):
             fields.check()
             images = chosen_images(form)
             if len(images) > 1:
-                await submit_batch(
-                    SubmitBatchCommand(
-                        owner_id=viewer.id,
-                        title=fields.title,
-                        images=[await image.read() for image in images],
-                        metadata=fields.metadata_value(),
-                        operations=fields.pipeline(),
-                        idempotency_key=idempotency_key_of(key, BATCH_IDEMPOTENCY_KEY_MAX),
-                    )
-                )
+                await submit_batch(await batch_command(viewer.id, fields, images, key))
                 return see_other("/tasks?notice=batch")
             submitted = await submit_task(
                 SubmitTaskCommand(
