@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.execute import write
+from adapters.sqlalchemy.execute import unique_rules
 from adapters.sqlalchemy.mappers import ledger_row, to_ledger_entry
 from adapters.sqlalchemy.tables import credit_ledger, users
 from domain.credits import LedgerEntry, Reason
@@ -26,8 +26,20 @@ _MOVE_CREDITS = (
     .values(credits=users.c.credits + bindparam("delta"))
     .returning(users.c.credits)
 )
-_LAST_SEQ = select(func.coalesce(func.max(credit_ledger.c.seq), 0)).where(credit_ledger.c.user_id == bindparam("user_id"))
-_INSERT_LEDGER = insert(credit_ledger)
+# The ledger row takes the user's next number in the insert itself (one round trip, not a read then a write): the
+# UPDATE before it holds the user's row until commit, and this later statement reads what was committed before.
+_LEDGER_FIELDS = [column for column in credit_ledger.c if column.name != "seq"]
+_INSERT_NEXT_LEDGER = (
+    insert(credit_ledger)
+    .from_select(
+        [*(column.name for column in _LEDGER_FIELDS), "seq"],
+        select(
+            *(bindparam(column.name, type_=column.type) for column in _LEDGER_FIELDS),
+            func.coalesce(func.max(credit_ledger.c.seq), 0) + 1,
+        ).where(credit_ledger.c.user_id == bindparam("user_id", type_=credit_ledger.c.user_id.type)),
+    )
+    .returning(credit_ledger.c.seq)
+)
 
 
 class SqlCreditRepository:
@@ -58,11 +70,11 @@ class SqlCreditRepository:
         balance = (await self.session.execute(_MOVE_CREDITS, values)).scalar_one_or_none()
         if balance is None:
             raise InsufficientCredits()
-        # The user's row stays locked until commit, so the next number is this transaction's alone.
-        last = await self.session.scalar(_LAST_SEQ, {"user_id": entry.user_id})
-        recorded = replace(entry, balance_after=balance, seq=int(last or 0) + 1)
-        await write(self.session, _INSERT_LEDGER, ledger_row(recorded))
-        return recorded
+        row = ledger_row(replace(entry, balance_after=balance))
+        del row["seq"]
+        async with unique_rules(self.session):
+            seq = (await self.session.execute(_INSERT_NEXT_LEDGER, row)).scalar_one()
+        return replace(entry, balance_after=balance, seq=seq)
 
     async def balance(self, user_id: UUID) -> int:
         credits = await self.session.scalar(_BALANCE, {"user_id": user_id})

@@ -72,8 +72,8 @@ class LoginRequired(NotAuthorizedException):
     """No valid session: pages answer with a redirect to /login."""
 
 
-def session_required(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: the route needs a logged-in browser."""
+async def session_required(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: the route needs a logged-in browser (a coroutine, so that Litestar does not run it on a thread)."""
     if connection.scope.get("user") is None:
         raise LoginRequired("log in to see this page")
 
