@@ -59,6 +59,12 @@ class UtcDateTime(TypeDecorator[datetime]):
 # A Python None is SQL NULL, not the JSON literal null.
 Json = JSON(none_as_null=True)
 
+
+def unique_where(name: str, *columns: str, where: str) -> Index:
+    """A partial unique index, alike on PostgreSQL and SQLite: the rule holds among the rows that match `where`."""
+    return Index(name, *columns, unique=True, postgresql_where=text(where), sqlite_where=text(where))
+
+
 users = Table(
     "users",
     metadata,
@@ -146,30 +152,12 @@ credit_ledger = Table(
     Index("ix_credit_ledger_user_id_created_at_id", "user_id", "created_at", "id"),
     Index("uq_credit_ledger_user_id_seq", "user_id", "seq", unique=True),
     # A task is charged and refunded once, an order purchased once: partial unique indexes on both backends.
-    Index(
-        "uq_credit_ledger_once_per_task",
-        "reason",
-        "task_id",
-        unique=True,
-        postgresql_where=text("reason IN ('task_charge', 'task_refund')"),
-        sqlite_where=text("reason IN ('task_charge', 'task_refund')"),
+    unique_where(
+        "uq_credit_ledger_once_per_task", "reason", "task_id", where="reason IN ('task_charge', 'task_refund')"
     ),
-    Index(
-        "uq_credit_ledger_once_per_order",
-        "reason",
-        "order_id",
-        unique=True,
-        postgresql_where=text("reason = 'purchase'"),
-        sqlite_where=text("reason = 'purchase'"),
-    ),
+    unique_where("uq_credit_ledger_once_per_order", "reason", "order_id", where="reason = 'purchase'"),
     # The sign-up bonus is granted once, whether at sign-up or at verification (migration 0007).
-    Index(
-        "uq_credit_ledger_one_signup_bonus",
-        "user_id",
-        unique=True,
-        postgresql_where=text("reason = 'signup_bonus'"),
-        sqlite_where=text("reason = 'signup_bonus'"),
-    ),
+    unique_where("uq_credit_ledger_one_signup_bonus", "user_id", where="reason = 'signup_bonus'"),
 )
 
 # Billing (migration 0002). Plans are seeded by the migration; orders keep their own copy of credits and price.
@@ -185,7 +173,7 @@ credit_plans = Table(
     Column("created_at", UtcDateTime, nullable=False),
     CheckConstraint("credits > 0", name="credits_positive"),
     CheckConstraint("price > 0", name="price_positive"),
-    Index("uq_credit_plans_active_name", "name", unique=True, postgresql_where=text("active"), sqlite_where=text("active")),
+    unique_where("uq_credit_plans_active_name", "name", where="active"),
 )
 
 orders = Table(
@@ -228,20 +216,8 @@ payments = Table(
     CheckConstraint("kind IN ('captured', 'failed', 'mismatched', 'refunded')", name="kind_known"),
     Index("ix_payments_order_id", "order_id"),
     # One capture per order and one row per refund id: the store settles concurrent deliveries.
-    Index(
-        "uq_payments_one_capture_per_order",
-        "order_id",
-        unique=True,
-        postgresql_where=text("kind = 'captured'"),
-        sqlite_where=text("kind = 'captured'"),
-    ),
-    Index(
-        "uq_payments_once_per_refund",
-        "gateway_payment_id",
-        unique=True,
-        postgresql_where=text("kind = 'refunded'"),
-        sqlite_where=text("kind = 'refunded'"),
-    ),
+    unique_where("uq_payments_one_capture_per_order", "order_id", where="kind = 'captured'"),
+    unique_where("uq_payments_once_per_refund", "gateway_payment_id", where="kind = 'refunded'"),
 )
 
 # Every delivery, for audit and de-duplication; order_id has no foreign key because unknown orders are recorded too.
