@@ -17,7 +17,7 @@ class GetMe:
 
     async def __call__(self, user_id: UUID) -> User:
         """Raises InvalidToken when the user no longer exists."""
-        async with self.uow() as uow:
+        async with self.uow().single_statement() as uow:  # one read: no BEGIN and ROLLBACK around it
             user = await uow.users.get(user_id)
         if user is None:
             raise InvalidToken("the user no longer exists")
@@ -29,7 +29,7 @@ class GetBalance:
         self.uow = uow
 
     async def __call__(self, user_id: UUID) -> int:
-        async with self.uow() as uow:
+        async with self.uow().single_statement() as uow:  # one read: no BEGIN and ROLLBACK around it
             return await uow.credits.balance(user_id)
 
 

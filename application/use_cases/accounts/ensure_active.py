@@ -30,5 +30,5 @@ class EnsureActive:
         return refuse_inactive(await self.accounts.read(user_id, lambda: self._load(user_id)))
 
     async def _load(self, user_id: UUID) -> User | None:
-        async with self.uow() as uow:
+        async with self.uow().single_statement() as uow:  # one read: no BEGIN and ROLLBACK around it
             return await uow.users.get(user_id)
