@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = round(pixelmill["tasks_s"] / bare["tasks_s"], 3) if bare and bare["tasks_s"] else None
     print()
     print(table(rows, ["what", "processes", "tasks", "seconds", "tasks_s", "cpu_ms_per_task",
-                              "peak_rss_mib"]))  # fmt: skip
+                              "pixel_cpu_ms_per_task", "peak_rss_mib"]))  # fmt: skip
     verdict = None
     if ratio is not None:
         met = ratio >= GOAL_RATIO
@@ -110,7 +110,9 @@ def run_pixelmill(images: list[bytes], args: argparse.Namespace) -> dict[str, An
         idle = wait_for_quiet(args.quiet) if args.quiet else None
         supervisor = deployment.worker(args.processes)
         workers = wait_for_workers(supervisor, args.processes)
-        cpu, measured = wait_until_done(deployment, args.tasks, args.drain_seconds, supervisor, workers, args.profile)
+        cpu, pixel_cpu, measured = wait_until_done(
+            deployment, args.tasks, args.drain_seconds, supervisor, workers, args.profile
+        )
         peaks = [status_kib(pid, "VmHWM") for pid in workers]
         first, last, seconds = deployment.sql(
             "SELECT min(started_at), max(finished_at), "
@@ -130,6 +132,7 @@ def run_pixelmill(images: list[bytes], args: argparse.Namespace) -> dict[str, An
         "seconds": round(seconds, 2),
         "tasks_s": round(args.tasks / seconds, 1) if seconds else None,
         "cpu_ms_per_task": round(cpu * 1000 / measured, 2) if measured else None,
+        "pixel_cpu_ms_per_task": round(pixel_cpu * 1000 / measured, 2) if measured else None,
         "peak_rss_mib": mib(max((peak or 0) for peak in peaks)),
         "peak_rss_mib_each": [mib(peak) for peak in peaks],
         "retried": retried,
@@ -181,26 +184,40 @@ def wait_for_workers(supervisor: Child, processes: int, timeout: float = 60.0) -
 
 def wait_until_done(
     deployment: Stack, count: int, bound: float, supervisor: Child, workers: list[int], profile: str | None
-) -> tuple[float, int]:
-    """Wait for every task to finish. Returns the workers' CPU seconds spent on the tasks done after the first
-    tenth (by then every process has started up and warmed) and how many those were; py-spy, if asked, records
-    that same stretch."""
+) -> tuple[float, float, int]:
+    """Wait for every task to finish. Returns the CPU seconds the worker processes, and apart the pixel processes
+    below them, spent on the tasks done after the first tenth (by then every process has started up and warmed),
+    and how many those were; py-spy, if asked, records that same stretch."""
     began = time.monotonic()
-    mark: tuple[float, int] | None = None
+    mark: tuple[float, dict[int, float], int] | None = None
     with contextlib.ExitStack() as recording:
         while True:
             done = deployment.sql("SELECT count(*) FROM tasks WHERE status IN ('completed', 'failed')")[0][0]
             if mark is None and done >= max(1, count // 10):
-                mark = sum(cpu_seconds(pid) for pid in workers), done
+                mark = sum(cpu_seconds(pid) for pid in workers), _pixel_cpu(workers), done
                 recording.enter_context(profiling(workers, profile, "process-worker", settle=0))
             if done >= count:
                 assert mark is not None
-                return sum(cpu_seconds(pid) for pid in workers) - mark[0], done - mark[1]
+                pixels = _pixel_cpu(workers)
+                pixel_seconds = sum(seconds - mark[1].get(pid, 0.0) for pid, seconds in pixels.items())
+                return sum(cpu_seconds(pid) for pid in workers) - mark[0], pixel_seconds, done - mark[2]
             if not supervisor.alive():
                 raise BenchError(f"pixelmill worker exited:\n{supervisor.tail()}")
             if time.monotonic() - began > bound:
                 raise BenchError(f"only {done} of {count} tasks done after {bound:.0f} s")
             time.sleep(0.1)
+
+
+def _pixel_cpu(workers: list[int]) -> dict[int, float]:
+    """CPU seconds so far of every process below the workers (the pixel processes and their fork server), by pid."""
+    found: dict[int, float] = {}
+    below = [child for pid in workers for child in children(pid)]
+    while below:
+        pid = below.pop()
+        with contextlib.suppress(OSError):
+            found[pid] = cpu_seconds(pid)
+            below += children(pid)
+    return found
 
 
 # ----------------------------------------------------------------------------------------------------------- bare
