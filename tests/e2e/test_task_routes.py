@@ -279,6 +279,20 @@ async def test_idempotency_key_replays_the_first_task_and_rejects_a_different_bo
     assert (await user.get("/api/v1/credits")).json()["balance"] == 9
 
 
+async def test_a_submission_refused_for_credits_stores_no_upload_and_no_task(api: Api) -> None:
+    user = await api.new_user(credits=0)
+    uploads = {key for key in api.harness.storage.blobs if key.startswith("sources/")}
+    tasks = [task["id"] for task in (await user.get("/api/v1/tasks")).json()["items"]]
+
+    refused = await user.submit(title="one too many")
+
+    assert refused.status_code == 402
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert {key for key in api.harness.storage.blobs if key.startswith("sources/")} == uploads  # never written
+    assert [task["id"] for task in (await user.get("/api/v1/tasks")).json()["items"]] == tasks  # no row either
+    assert (await user.get("/api/v1/credits")).json()["balance"] == 0
+
+
 async def test_twenty_concurrent_submissions_with_one_credit_accept_exactly_one(api: Api) -> None:
     user = await api.new_user()
     while (await user.get("/api/v1/credits")).json()["balance"] > 1:
