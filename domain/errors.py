@@ -91,6 +91,10 @@ class OrderNotRefundable(Conflict):
     """The order granted no credits to take back, or an operator already refunded it."""
 
 
+class RefundBeingSent(Conflict):
+    """Another operator's request is sending this order's money refund to the gateway right now."""
+
+
 class DuplicateRecord(Conflict):
     """A unique rule of the store was hit; the whole unit of work was rolled back."""
 
@@ -165,6 +169,10 @@ class DependencyUnavailable(DomainError):
 
 class GatewayFailed(DomainError):
     """The payment gateway failed or timed out."""
+
+
+class RefundNotSent(GatewayFailed):
+    """The credits went back, but the gateway did not refund the money: the refund stays pending, to be retried."""
 
 
 class WebhookEndpointNotFound(NotFound):

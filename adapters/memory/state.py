@@ -16,6 +16,7 @@ from domain.plans import DEFAULT_PLANS, Plan
 from domain.presets import Preset
 from domain.sessions import RefreshToken
 from domain.share_links import ShareLink
+from domain.money_refunds import MoneyRefund
 from domain.tasks import KeptKey, Task
 from domain.users import User
 from domain.values import Page
@@ -55,3 +56,4 @@ class MemoryState:
     webhook_endpoints: dict[UUID, WebhookEndpoint] = field(default_factory=dict)
     deliveries: dict[UUID, Delivery] = field(default_factory=dict)
     share_links: dict[str, ShareLink] = field(default_factory=dict)
+    money_refunds: dict[UUID, MoneyRefund] = field(default_factory=dict)

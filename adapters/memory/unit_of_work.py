@@ -11,6 +11,7 @@ from uuid import UUID
 from adapters.memory.api_keys import MemoryApiKeyRepository
 from adapters.memory.presets import MemoryPresetRepository
 from adapters.memory.share_links import MemoryShareLinkRepository
+from adapters.memory.money_refunds import MemoryMoneyRefundRepository
 from adapters.memory.audit import MemoryAuditLogRepository
 from adapters.memory.outbound_webhooks import MemoryDeliveryRepository, MemoryWebhookEndpointRepository
 from adapters.memory.state import MemoryState
@@ -39,7 +40,7 @@ from domain.users import User
 from domain.webhooks import WebhookEvent
 
 
-BILLING = ("plans", "orders", "payments", "webhook_events")
+BILLING = ("plans", "orders", "payments", "webhook_events", "money_refunds")
 DEVELOPER = ("api_keys", "webhook_endpoints", "deliveries")
 IMAGING = ("presets", "share_links")
 
@@ -74,6 +75,7 @@ class MemoryUnitOfWork:
         self.webhook_endpoints = MemoryWebhookEndpointRepository(state)
         self.deliveries = MemoryDeliveryRepository(state)
         self.share_links = MemoryShareLinkRepository(state)
+        self.money_refunds = MemoryMoneyRefundRepository(state, self._restore)
 
     def single_statement(self) -> MemoryUnitOfWork:
         return self  # every unit of work is all or nothing here anyway

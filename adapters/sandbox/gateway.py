@@ -45,6 +45,7 @@ class SandboxGateway:
         self.webhook_secret = webhook_secret
         self.payments: dict[str, list[GatewayPayment]] = defaultdict(list)
         self.refunds: dict[str, list[GatewayRefund]] = defaultdict(list)  # by payment id
+        self.refunded_by_key: dict[str, GatewayRefund] = {}  # merchant refunds by idempotency key
 
     @classmethod
     def keyed_by(cls, master_secret: str) -> SandboxGateway:
@@ -94,6 +95,27 @@ class SandboxGateway:
         listed[listed.index(payment)] = captured
         return captured
 
+    async def refund(
+        self, payment_id: str, amount: int, currency: str, idempotency_key: str, receipt: str, notes: dict[str, str]
+    ) -> GatewayRefund:
+        """As Razorpay: only captured money can go back, never more than is left, once per idempotency key."""
+        if idempotency_key in self.refunded_by_key:
+            return self.refunded_by_key[idempotency_key]
+        known = [p for payments in self.payments.values() for p in payments if p.payment_id == payment_id]
+        if known:
+            payment = known[0]
+            left = payment.amount - sum(r.amount for r in self.refunds.get(payment_id, []))
+            if payment.status != "captured" or payment.currency != currency or not 0 < amount <= left:
+                raise GatewayFailed("only captured money can be refunded, up to what is left of the payment")
+        elif amount <= 0:
+            raise GatewayFailed("a refund needs an amount")
+        # A payment of an earlier process (the sandbox remembers none across restarts) is refunded on trust: no money
+        # is real here, and an operator's refund in development should not stay pending for ever.
+        refund = GatewayRefund(f"rfnd_sbx_{secrets.token_hex(7)}", payment_id, amount, currency, "processed")
+        self.refunds[payment_id].append(refund)
+        self.refunded_by_key[idempotency_key] = refund
+        return refund
+
     # What the checkout page does in Razorpay's place.
 
     def pay(self, gateway_order_id: str, amount: int, currency: str, status: str = "captured") -> GatewayPayment:
@@ -137,11 +159,15 @@ class SandboxGateway:
         return self.signed(event_body(event, entities, ACCOUNT_ID, int(time.time())))
 
     def refund_event(self, gateway_order_id: str, payment: GatewayPayment, amount: int) -> SignedWebhook:
-        """refund.processed for part or all of a payment."""
-        refund_id = f"rfnd_sbx_{secrets.token_hex(7)}"
-        self.refunds[payment.payment_id].append(
-            GatewayRefund(refund_id, payment.payment_id, amount, payment.currency, "processed")
-        )
+        """refund.processed for part or all of a payment, refunded now (from the gateway's dashboard)."""
+        refund = GatewayRefund(f"rfnd_sbx_{secrets.token_hex(7)}", payment.payment_id, amount, payment.currency,
+                               "processed")  # fmt: skip
+        self.refunds[payment.payment_id].append(refund)
+        return self.refund_processed(gateway_order_id, payment, refund)
+
+    def refund_processed(self, gateway_order_id: str, payment: GatewayPayment, made: GatewayRefund) -> SignedWebhook:
+        """The refund.processed Razorpay sends for a refund already made (one the API call asked for, say)."""
+        refund_id, amount = made.refund_id, made.amount
         refund = {  # the refund entity of razorpay.com/docs/api/refunds/entity, its main fields
             "id": refund_id,
             "entity": "refund",

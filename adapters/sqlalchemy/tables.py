@@ -329,3 +329,18 @@ webhook_deliveries = Table(
     Index("ix_webhook_deliveries_endpoint_id_created_at_id", "endpoint_id", "created_at", "id"),
     Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
 )
+
+# An operator's refund of an order's money: written with the credits' reversal, sent to the gateway after commit.
+money_refunds = Table(
+    "money_refunds",
+    metadata,
+    Column("order_id", Uuid, ForeignKey("orders.id"), primary_key=True),
+    Column("payment_id", String(100), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("currency", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("gateway_refund_id", String(100), unique=True),
+    Column("sending_until", UtcDateTime),
+    Column("last_error", Text),
+)

@@ -20,6 +20,7 @@ from adapters.sqlalchemy.billing_repositories import (
 )
 from adapters.sqlalchemy.credits import SqlCreditRepository
 from adapters.sqlalchemy.execute import unique_rules
+from adapters.sqlalchemy.money_refunds import SqlMoneyRefundRepository
 from adapters.sqlalchemy.outbound_webhooks import SqlDeliveryRepository, SqlWebhookEndpointRepository
 from adapters.sqlalchemy.presets import SqlPresetRepository
 from adapters.sqlalchemy.refresh_tokens import SqlRefreshTokenRepository
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
         self.webhook_endpoints = SqlWebhookEndpointRepository(self.connection)
         self.deliveries = SqlDeliveryRepository(self.connection)
         self.share_links = SqlShareLinkRepository(self.connection)
+        self.money_refunds = SqlMoneyRefundRepository(self.connection)
         return self
 
     async def __aexit__(

@@ -127,3 +127,10 @@ class PaymentGateway(Protocol):
     async def fetch_payment_refunds(self, payment_id: str) -> list[GatewayRefund]:
         """The refunds of a payment (up to 100, the gateway's page); raises GatewayFailed."""
         ...
+
+    async def refund(
+        self, payment_id: str, amount: int, currency: str, idempotency_key: str, receipt: str, notes: dict[str, str]
+    ) -> GatewayRefund:
+        """Return amount of a captured payment to the buyer (normal speed). The same idempotency_key always answers
+        with the same refund and never refunds twice; raises GatewayFailed when refused or unanswered."""
+        ...

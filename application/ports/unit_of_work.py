@@ -9,6 +9,7 @@ from application.ports.api_keys import ApiKeyRepository
 from application.ports.presets import PresetRepository
 from application.ports.share_links import ShareLinkRepository
 from application.ports.audit_log import AuditLogRepository
+from application.ports.money_refunds import MoneyRefundRepository
 from application.ports.deliveries import DeliveryRepository
 from application.ports.webhook_endpoints import WebhookEndpointRepository
 from application.ports.repositories import (
@@ -38,6 +39,7 @@ class UnitOfWork(Protocol):
     webhook_endpoints: WebhookEndpointRepository
     deliveries: DeliveryRepository
     share_links: ShareLinkRepository
+    money_refunds: MoneyRefundRepository
 
     def single_statement(self) -> UnitOfWork:
         """A unit of work for work that is one statement (a conditional update that settles a race alone): where

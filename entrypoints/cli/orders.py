@@ -1,4 +1,4 @@
-"""`pixelmill orders refund ORDER_ID --reason TEXT`: an operator takes back a paid order's credits, audited."""
+"""`pixelmill orders refund ORDER_ID --reason TEXT`: an operator refunds a paid order (credits and money), audited."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from entrypoints.cli.support import cli_settings, with_container
 def add_refund_command(order_commands: Any) -> None:
     """Under `orders`, whose parser the operators' commands own."""
     refund = order_commands.add_parser(
-        "refund", help="take back a paid order's credits, once (refund the money in the gateway's dashboard)"
+        "refund",
+        help="take back a paid order's credits and return its money through the gateway, once; "
+        "run it again to retry a money refund the gateway did not take",
     )
     refund.add_argument("order_id", type=_order_id, metavar="ORDER_ID")
     refund.add_argument("--reason", required=True, help="kept in the audit log")
@@ -26,6 +28,10 @@ def _refund(args: argparse.Namespace) -> int:
         with_container(cli_settings(), lambda c: c.refund_order()(CLI_ACTOR, args.order_id, args.reason))
     )
     print(f"order {done.order_id}: {done.credits_reversed} credits taken back, {done.shortfall} short")
+    if done.gateway_refund_id is None:
+        print("no money was left to return at the gateway")
+    else:
+        print(f"money refunded through the gateway: {done.amount_refunded} (refund {done.gateway_refund_id})")
     return 0
 
 

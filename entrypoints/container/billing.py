@@ -33,7 +33,6 @@ class Billing(Ports):
     """The payment gateway and the use cases that move money and credits."""
 
     adjust_credits = providers.Factory(AdjustCredits, uow.provider, clock, ids)
-    refund_order = providers.Factory(RefundOrder, uow.provider, providers.Factory(ReversePurchase, clock, ids), clock, ids)
     payment_gateway = providers.Selector(
         settings.provided.payment_gateway,
         razorpay=providers.Singleton(
@@ -46,6 +45,10 @@ class Billing(Ports):
         ),
         # The sandbox's secrets derive from the JWT secret, so every process of a deployment signs alike.
         sandbox=providers.Singleton(SandboxGateway.keyed_by, settings.provided.jwt_secret),
+    )
+    # Takes the credits back and returns the money through the gateway (after commit, retried by asking again).
+    refund_order = providers.Factory(
+        RefundOrder, uow.provider, providers.Factory(ReversePurchase, clock, ids), payment_gateway, clock, ids
     )
     list_plans = providers.Factory(ListPlans, uow.provider)
     add_plan = providers.Factory(AddPlan, uow.provider, clock, ids)

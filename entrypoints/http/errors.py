@@ -32,6 +32,7 @@ _STATUS: list[tuple[type[e.DomainError], int, str]] = [
     (e.TooManyWebhookEndpoints, 409, "too-many-webhook-endpoints"),
     (e.PaymentNotCaptured, 409, "payment-not-captured"),
     (e.OrderNotRefundable, 409, "order-not-refundable"),
+    (e.RefundBeingSent, 409, "refund-being-sent"),
     (e.Conflict, 409, "conflict"),
     (e.NotFound, 404, "not-found"),
     (e.InsufficientCredits, 402, "insufficient-credits"),
@@ -43,6 +44,7 @@ _STATUS: list[tuple[type[e.DomainError], int, str]] = [
     (e.InvalidSignature, 400, "invalid-signature"),
     (e.LinkTokenInvalid, 400, "invalid-link-token"),
     (e.BadRequest, 400, "bad-request"),
+    (e.RefundNotSent, 502, "refund-not-sent"),
     (e.GatewayFailed, 502, "gateway-failed"),
     (e.DependencyUnavailable, 503, "unavailable"),
 ]

@@ -77,22 +77,31 @@ def payment_entity(order_id: str, amount: int, currency: str, status: str) -> di
     }
 
 
-# https://razorpay.com/docs/api/refunds/entity and the samples of https://razorpay.com/docs/webhooks/refunds
-def refund_entity(payment_id: str, amount: int, currency: str) -> dict[str, Any]:
+# https://razorpay.com/docs/api/refunds/entity and the samples of https://razorpay.com/docs/webhooks/refunds; a
+# merchant's refund answers POST /v1/payments/{id}/refund with this entity, as on
+# https://razorpay.com/docs/api/refunds/create-normal (its `notes` and `receipt` echo the request's)
+def refund_entity(
+    payment_id: str,
+    amount: int,
+    currency: str,
+    notes: dict[str, str] | None = None,
+    receipt: str | None = None,
+    speed: str = "normal",
+) -> dict[str, Any]:
     return {
         "id": new_id("rfnd"),
         "entity": "refund",
         "amount": amount,
         "currency": currency,
         "payment_id": payment_id,
-        "notes": [],
-        "receipt": None,
+        "notes": notes or [],  # [] when empty, an object otherwise
+        "receipt": receipt,
         "acquirer_data": {"arn": None},
         "created_at": int(time.time()),
         "batch_id": None,
         "status": "processed",  # pending, processed, failed
         "speed_processed": "normal",  # auto-refunds are always processed at normal speed
-        "speed_requested": "normal",
+        "speed_requested": speed,
     }
 
 

@@ -1,7 +1,7 @@
 """A local stand-in for Razorpay's API and webhooks, as its docs describe them.
 
-API: POST and GET /v1/orders, GET /v1/orders/{id}/payments, GET /v1/payments/{id}, POST /v1/payments/{id}/capture and
-GET /v1/payments/{id}/refunds. It answers on 127.0.0.1 on a port of its own, in a thread, and can be told to fail:
+API: POST and GET /v1/orders, GET /v1/orders/{id}/payments, GET /v1/payments/{id}, POST /v1/payments/{id}/capture,
+POST /v1/payments/{id}/refund (idempotent under X-Refund-Idempotency) and GET /v1/payments/{id}/refunds. It answers on 127.0.0.1 on a port of its own, in a thread, and can be told to fail:
 an error answer, a server error with an HTML body, or an answer that comes too late.
 
 Money moves as on the real service: with automatic capture a payment is captured at once and pays its order; a
@@ -64,6 +64,7 @@ class RazorpayStub:
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     payments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by order id, oldest first
     refunds: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by payment id, oldest first
+    idempotent: dict[str, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict)  # key: (body, refund)
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -121,6 +122,29 @@ class RazorpayStub:
             assert payment["captured"], "only captured payments can be refunded by the merchant"
             return self._refund(payment, payment["amount"] - payment["amount_refunded"] if amount is None else amount)
 
+    def api_refund(self, payment_id: str, body: dict[str, Any], key: str | None) -> dict[str, Any]:
+        """POST /v1/payments/{id}/refund (razorpay.com/docs/api/refunds/create-normal and …/normal-refunds-idempotent):
+        a repeated X-Refund-Idempotency key answers with the first refund, provided the body is the same."""
+        with self.lock:
+            if key is not None and key in self.idempotent:
+                first_body, refund = self.idempotent[key]
+                if first_body != body:
+                    raise StubRefused("The request body does not match the original request for this idempotency key")
+                return refund
+            payment = self.payment(payment_id)
+            if not payment["captured"]:
+                raise StubRefused("The payment has not been captured")
+            left = payment["amount"] - payment["amount_refunded"]
+            amount = body.get("amount", left)  # no amount: a full refund
+            if left <= 0:
+                raise StubRefused("The payment has been fully refunded already")
+            if not isinstance(amount, int) or not 0 < amount <= left:
+                raise StubRefused("The refund amount provided is greater than amount captured")
+            refund = self._refund(payment, amount, body.get("notes"), body.get("receipt"), body.get("speed", "normal"))
+            if key is not None:
+                self.idempotent[key] = (copy.deepcopy(body), refund)
+            return refund
+
     def webhook(
         self,
         event: str,
@@ -150,8 +174,11 @@ class RazorpayStub:
         payment.update(status="captured", captured=True)
         order.update(status="paid", amount_paid=payment["amount"], amount_due=0)
 
-    def _refund(self, payment: dict[str, Any], amount: int) -> dict[str, Any]:
-        refund = payloads.refund_entity(payment["id"], amount, payment["currency"])
+    def _refund(
+        self, payment: dict[str, Any], amount: int, notes: dict[str, str] | None = None, receipt: str | None = None,
+        speed: str = "normal",
+    ) -> dict[str, Any]:
+        refund = payloads.refund_entity(payment["id"], amount, payment["currency"], notes, receipt, speed)
         self.refunds.setdefault(payment["id"], []).append(refund)
         payment["amount_refunded"] += amount
         full = payment["amount_refunded"] >= payment["amount"]
@@ -181,9 +208,11 @@ class RazorpayStub:
             return payloads.collection(self.refunds.get(parts[2], [])[:MAX_LISTED])
         raise LookupError
 
-    def answer_post(self, parts: list[str], body: dict[str, Any]) -> dict[str, Any]:
+    def answer_post(self, parts: list[str], body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         if parts == ["v1", "orders"]:
             return self.create_order(body)
+        if len(parts) == 4 and parts[:2] == ["v1", "payments"] and parts[3] == "refund":
+            return self.api_refund(parts[2], body, headers.get("X-Refund-Idempotency"))
         if len(parts) == 4 and parts[:2] == ["v1", "payments"] and parts[3] == "capture":
             return self.capture(parts[2], body.get("amount"), body.get("currency"))
         raise LookupError
@@ -206,7 +235,7 @@ def _handler(stub: RazorpayStub) -> type[BaseHTTPRequestHandler]:
                 return self._error(400, "The amount must be at least INR 1.00")
             if stub.mode == SERVER_ERROR:
                 return self._send(500, b"<html><body>Internal Server Error</body></html>", "text/html")
-            self._answer(lambda parts: stub.answer_post(parts, body))
+            self._answer(lambda parts: stub.answer_post(parts, body, dict(self.headers)))
 
         def do_GET(self) -> None:  # noqa: N802
             stub.seen.append(Seen("GET", self.path, dict(self.headers), None))

@@ -48,6 +48,9 @@ class ReversePurchase:
         """Inside the caller's transaction; the refund id is recorded once (a unique rule settles a race)."""
         if await uow.payments.recorded(PaymentKind.REFUNDED, refund.refund_id):
             return ReversalResult(Reversal.ALREADY_RECORDED)
+        if await uow.money_refunds.by_gateway_refund(refund.refund_id) is not None:
+            # The money an operator refunded: its credits went back with the request, under the admin refund's id.
+            return ReversalResult(Reversal.ALREADY_RECORDED)
         if refund.currency.upper() != order.currency:
             if not await uow.payments.recorded(PaymentKind.MISMATCHED, refund.refund_id):
                 detail = "refund in another currency"

@@ -30,10 +30,15 @@ class OrderRefundOut(msgspec.Struct):
     user_id: UUID
     credits_reversed: int
     shortfall: int
+    amount_refunded: int  # money returned to the buyer through the gateway, in the currency's smallest unit
+    gateway_refund_id: str | None  # the gateway's refund id; null when no money was left to return
 
     @classmethod
     def of(cls, refund: OrderRefund) -> OrderRefundOut:
-        return cls(refund.order_id, refund.user_id, refund.credits_reversed, refund.shortfall)
+        return cls(
+            refund.order_id, refund.user_id, refund.credits_reversed, refund.shortfall, refund.amount_refunded,
+            refund.gateway_refund_id,
+        )
 
 
 class AdminUserOut(msgspec.Struct):

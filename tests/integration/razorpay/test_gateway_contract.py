@@ -113,3 +113,57 @@ async def test_the_parser_reads_razorpays_documented_events(stub: RazorpayStub, 
     assert parse_event(stub.webhook("refund.processed", duplicate, auto_refund).body) == RefundProcessed(
         "refund.processed", order_id, duplicate["id"], auto_refund["id"], 9_900, "INR"
     )
+
+
+async def test_a_refund_returns_captured_money_once_per_idempotency_key(world: World) -> None:
+    order_id = await world.order()
+    payment = world.pay(order_id, "captured")
+    key = f"pixelmill-refund-{uuid.uuid4().hex}"
+
+    made = await world.gateway.refund(payment, 9_900, "INR", key, "receipt-1", {"order_id": "o-1"})
+    again = await world.gateway.refund(payment, 9_900, "INR", key, "receipt-1", {"order_id": "o-1"})
+
+    assert (made.payment_id, made.amount, made.currency, made.status) == (payment, 9_900, "INR", "processed")
+    assert again.refund_id == made.refund_id
+    assert [r.refund_id for r in await world.gateway.fetch_payment_refunds(payment)] == [made.refund_id]
+
+
+async def test_a_refund_is_refused_beyond_what_is_left_or_for_money_never_captured(world: World) -> None:
+    order_id = await world.order()
+    payment = world.pay(order_id, "captured")
+    world.refund(order_id, payment, 9_000)
+
+    with pytest.raises(GatewayFailed):
+        await world.gateway.refund(payment, 1_000, "INR", "pixelmill-refund-too-much", "r", {})
+    with pytest.raises(GatewayFailed):
+        await world.gateway.refund(world.pay(order_id, "failed"), 9_900, "INR", "pixelmill-refund-failed", "r", {})
+    partial = await world.gateway.refund(payment, 900, "INR", "pixelmill-refund-the-rest", "r", {})
+
+    assert partial.amount == 900
+    assert len(await world.gateway.fetch_payment_refunds(payment)) == 2
+
+
+async def test_razorpays_refund_request_is_a_normal_refund_with_receipt_notes_and_idempotency_key(
+    stub: RazorpayStub, gateway: RazorpayGateway
+) -> None:
+    order_id = (await gateway.create_order(uuid.uuid4(), 9_900, "INR", "Starter")).gateway_order_id
+    payment = str(stub.pay(order_id)["id"])
+
+    made = await gateway.refund(payment, 9_900, "INR", "pixelmill-refund-0001", "0001", {"order_id": "o"})
+
+    (seen,) = [s for s in stub.seen if s.path == f"/v1/payments/{payment}/refund"]
+    assert seen.method == "POST" and seen.headers["X-Refund-Idempotency"] == "pixelmill-refund-0001"
+    assert seen.body == {"amount": 9_900, "speed": "normal", "notes": {"order_id": "o"}, "receipt": "0001"}
+    (listed,) = stub.refunds[payment]
+    assert (listed["id"], listed["receipt"], listed["notes"]) == (made.refund_id, "0001", {"order_id": "o"})
+
+
+async def test_razorpay_failing_a_refund_raises_gateway_failed(stub: RazorpayStub, gateway: RazorpayGateway) -> None:
+    order_id = (await gateway.create_order(uuid.uuid4(), 9_900, "INR", "Starter")).gateway_order_id
+    payment = str(stub.pay(order_id)["id"])
+    stub.mode = "server-error"
+
+    with pytest.raises(GatewayFailed):
+        await gateway.refund(payment, 9_900, "INR", "pixelmill-refund-0002", "0002", {})
+
+    assert stub.refunds.get(payment, []) == []

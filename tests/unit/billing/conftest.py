@@ -13,7 +13,7 @@ import pytest
 from dependency_injector import providers
 
 from adapters.sandbox.gateway import SandboxGateway, SignedWebhook
-from application.ports.payment_gateway import GatewayOrder, GatewayPayment
+from application.ports.payment_gateway import GatewayOrder, GatewayPayment, GatewayRefund
 from application.use_cases.billing.handle_webhook import WebhookDelivery
 from application.use_cases.billing.verify_checkout import VerifyCheckoutCommand
 from domain.errors import GatewayFailed
@@ -36,6 +36,8 @@ class FlakyGateway(SandboxGateway):
     def __init__(self) -> None:
         super().__init__(KEY_SECRET, WEBHOOK_SECRET)
         self.failing = False
+        self.answers_lost = False  # refunds are made, but the answer is lost (a timeout after the fact)
+        self.refund_calls = 0
         self.created: list[UUID] = []
 
     async def create_order(self, order_id: UUID, amount: int, currency: str, description: str) -> GatewayOrder:
@@ -48,6 +50,17 @@ class FlakyGateway(SandboxGateway):
         if self.failing:
             raise GatewayFailed("the gateway timed out")
         return await super().fetch_order_payments(gateway_order_id)
+
+    async def refund(
+        self, payment_id: str, amount: int, currency: str, idempotency_key: str, receipt: str, notes: dict[str, str]
+    ) -> GatewayRefund:
+        if self.failing:
+            raise GatewayFailed("the gateway timed out")
+        self.refund_calls += 1
+        made = await super().refund(payment_id, amount, currency, idempotency_key, receipt, notes)
+        if self.answers_lost:
+            raise GatewayFailed("the gateway's answer never arrived")  # it refunded all the same
+        return made
 
 
 @dataclass

@@ -19,7 +19,7 @@ from application.use_cases.admin.refund_order import RefundOrder
 from application.use_cases.admin.users import SEARCH_MAX, FindUsers, GetUser, SetAccountDisabled, UserEmails
 from application.use_cases.billing.read_orders import GetOrder
 from domain.audit import AuditAction, AuditEntry
-from domain.errors import FieldError, OrderNotRefundable, ValidationFailed
+from domain.errors import FieldError, OrderNotRefundable, RefundBeingSent, RefundNotSent, ValidationFailed
 from domain.orders import OrderStatus
 from domain.users import User
 from entrypoints.http.controllers.credits import Cursor
@@ -148,15 +148,17 @@ class AdminPagesController(Controller):
         self, request: Request[Any, Any, Any], viewer: User, subject: UUID, order_id: UUID, get_user: GetUser,
         get_order: GetOrder, refund_order: RefundOrder,
     ) -> Template | Redirect:
-        """Takes the order's credits back once; the money itself is refunded in the gateway's dashboard."""
+        """Takes the order's credits back once and returns the money through the gateway (asking again retries it)."""
         user, order = await get_user(subject), await get_order(subject, order_id)  # 404 unless the order is theirs
         reason = field(await request.form(), "reason", REASON_MAX + 1)
         try:
             await refund_order(str(viewer.id), order.id, reason)
         except ValidationFailed as exc:
             return await _refund_page(request, viewer, user, order, _errors(exc, "refund"), reason, 422)
-        except OrderNotRefundable as exc:
+        except (OrderNotRefundable, RefundBeingSent) as exc:
             return await _refund_page(request, viewer, user, order, {"refund.order": exc.detail}, reason, 409)
+        except RefundNotSent as exc:
+            return await _refund_page(request, viewer, user, order, {"refund.order": exc.detail}, reason, 502)
         return see_other(f"{PATH}/users/{subject}?notice=order-refunded")
 
     @get("/audit", summary="Admin: audit log")
