@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from application.use_cases.sign_up import SignUpCommand
+from domain.errors import GatewayFailed
 from entrypoints.http.dashboard.admin_user_page import RECENT
 from tests.e2e.billing import STARTER, deliver_hook
 from tests.e2e.dashboard_client import PASSWORD, Site, Visitor, text_of
@@ -275,3 +276,27 @@ async def test_a_disabled_admin_loses_the_area_at_once(site: Site, admin: Visito
     await second.post(f"/admin/users/{await admin.user_id()}/disable", {"reason": "left the company"})
 
     assert (await admin.get("/admin")).status_code == 404
+
+
+async def test_a_gateway_failure_says_the_money_is_pending_and_the_same_form_retries_it(
+    site: Site, admin: Visitor, user: Visitor
+) -> None:
+    target = await user.user_id()
+    order = await paid_order(site, user)
+    confirm_path = f"/admin/users/{target}/orders/{order['id']}/refund"
+    gateway = site.harness.container.payment_gateway()
+    working = gateway.refund
+
+    async def down(*args: object, **kwargs: object) -> object:
+        raise GatewayFailed("the gateway timed out")
+
+    gateway.refund = down
+    pending = await admin.post(confirm_path, {"reason": "customer asked"})
+    gateway.refund = working
+    retried = await admin.post(confirm_path, {"reason": "retry"})
+
+    assert pending.status_code == 502 and "The money refund is pending" in text_of(pending)
+    assert "credits were taken back" in text_of(pending)
+    assert retried.status_code == 303 and retried.headers["location"].endswith("?notice=order-refunded")
+    assert [len(refunds) for refunds in gateway.refunds.values()] == [1]
+    assert await user.balance() == 10

@@ -55,7 +55,8 @@ NOTICES = {
     "user-disabled": "The account is disabled: its sessions and API keys are refused at once.",
     "user-enabled": "The account is enabled again.",
     "credits-adjusted": "The credits were moved and the audit log records why.",
-    "order-refunded": "The order's credits were taken back (never below zero) and the audit log records why.",
+    "order-refunded": "The order's credits were taken back (never below zero), its money was refunded through the"
+    " payment gateway, and the audit log records why.",
 }
 CURRENCY_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£"}
 

@@ -158,7 +158,7 @@ class AdminPagesController(Controller):
         except (OrderNotRefundable, RefundBeingSent) as exc:
             return await _refund_page(request, viewer, user, order, {"refund.order": exc.detail}, reason, 409)
         except RefundNotSent as exc:
-            return await _refund_page(request, viewer, user, order, {"refund.order": exc.detail}, reason, 502)
+            return await _refund_page(request, viewer, user, order, {"money": exc.detail}, reason, 502)
         return see_other(f"{PATH}/users/{subject}?notice=order-refunded")
 
     @get("/audit", summary="Admin: audit log")
