@@ -79,6 +79,10 @@ async def submit_unsent_task(env: dict[str, str]) -> uuid.UUID:
         submitted = await container.submit_task()(SubmitTaskCommand(user.id, "lost", jpeg()))
         return submitted.task.id
     finally:
+        # The sign-up's mail job runs on this process's in-memory broker: let it end before the command runs, or
+        # its SQLite write transaction, frozen while the test waits on the command, locks the command out.
+        await container.broker().wait_all()
+        await container.broker().shutdown()
         await container.engine().dispose()
 
 
