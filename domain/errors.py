@@ -167,6 +167,13 @@ class DependencyUnavailable(DomainError):
     """A service Pixelmill depends on is unavailable; nothing was charged."""
 
 
+class DatabaseUnavailable(DependencyUnavailable):
+    """The database is unreachable, refused the connection or timed out; the unit of work was rolled back."""
+
+    def __init__(self, detail: str = "the database is unavailable; nothing was changed, try again shortly") -> None:
+        super().__init__(detail)
+
+
 class GatewayFailed(DomainError):
     """The payment gateway failed or timed out."""
 

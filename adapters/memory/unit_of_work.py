@@ -28,6 +28,7 @@ from adapters.memory.repositories import (
     MemoryUserRepository,
 )
 from domain.api_keys import ApiKey
+from domain.errors import DatabaseUnavailable
 from domain.presets import Preset
 from domain.audit import AuditEntry
 from domain.credits import LedgerEntry
@@ -51,6 +52,7 @@ class MemoryDatabase:
     def __init__(self) -> None:
         self.state = MemoryState()
         self.lock = asyncio.Lock()
+        self.reachable = True  # False: every unit of work fails as a database that refuses connections
 
 
 class MemoryUnitOfWork:
@@ -81,6 +83,8 @@ class MemoryUnitOfWork:
         return self  # every unit of work is all or nothing here anyway
 
     async def __aenter__(self) -> MemoryUnitOfWork:
+        if not self.database.reachable:
+            raise DatabaseUnavailable()
         await self.database.lock.acquire()
         self._snapshot = copy.deepcopy(self.database.state)
         return self

@@ -6,8 +6,12 @@ import time
 from collections.abc import Sequence
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from adapters.ratelimit.window import Limit, position, seconds_to_wait
+from domain.errors import DependencyUnavailable
+
+REDIS_DOWN = "a service Pixelmill depends on is unavailable; try again shortly"
 
 # KEYS: per limit, the current window's key then the previous one's. ARGV: per limit, limit, window ms, elapsed ms.
 # All limits are checked before any is counted, so a refused request uses up nothing.
@@ -42,7 +46,9 @@ class RedisRateLimiter:
         self._script = client.register_script(HIT)
 
     async def hit(self, identifier: str, limits: Sequence[Limit], now_ms: int | None = None) -> int:
-        """Counts the request under every limit and returns 0, or counts nothing and returns the seconds to wait."""
+        """Counts the request under every limit and returns 0, or counts nothing and returns the seconds to wait.
+
+        Raises DependencyUnavailable when Redis is away: the counters live there and nothing falls back."""
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
         keys: list[str] = []
         args: list[int] = []
@@ -53,7 +59,10 @@ class RedisRateLimiter:
             keys += [f"{base}{index}", f"{base}{index - 1}"]
             args += [limit.limit, limit.window_ms, elapsed]
             elapsed_by_limit.append(elapsed)
-        refused = await self._script(keys=keys, args=args)
+        try:
+            refused = await self._script(keys=keys, args=args)
+        except (RedisError, OSError) as exc:
+            raise DependencyUnavailable(REDIS_DOWN) from exc
         return max((seconds_to_wait(limits[i - 1], elapsed_by_limit[i - 1]) for i in refused), default=0)
 
     async def close(self) -> None:

@@ -21,7 +21,7 @@ T = TypeVar("T")
 _UNIQUE_VIOLATIONS = {"23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
 
 
-def _unique_rule_broken(exc: IntegrityError) -> DomainError | None:
+def unique_rule_broken(exc: IntegrityError) -> DomainError | None:
     """The domain error for a unique rule the store enforced; None for any other integrity error (a bug)."""
     code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "sqlite_errorname", None)
     if code not in _UNIQUE_VIOLATIONS:
@@ -41,7 +41,7 @@ async def unique_rules(session: AsyncConnection) -> AsyncIterator[None]:
     except IntegrityError as exc:
         # PostgreSQL has aborted the transaction anyway; SQLite is made to agree.
         await session.rollback()
-        error = _unique_rule_broken(exc)
+        error = unique_rule_broken(exc)
         if error is None:
             raise
         raise error from exc

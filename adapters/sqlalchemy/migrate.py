@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
 from adapters.sqlalchemy.engine import create_engine
+from adapters.sqlalchemy.failures import database_errors
 
 
 def alembic_config(connection: Connection | None = None, schema: str | None = None) -> Config:
@@ -29,7 +30,7 @@ async def upgrade(url: str, schema: str | None = None) -> None:
     engine = create_engine(url, schema=schema)
     try:
         # The migration shares our connection, so no second event loop or thread is needed.
-        async with engine.begin() as connection:
+        async with database_errors(), engine.begin() as connection:
             await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync, schema), "head"))
     finally:
         await engine.dispose()
@@ -38,6 +39,6 @@ async def upgrade(url: str, schema: str | None = None) -> None:
 async def schema_is_current(engine: AsyncEngine) -> bool:
     """Whether the database has every migration applied (and no unknown one)."""
     heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
-    async with engine.connect() as connection:
+    async with database_errors(), engine.connect() as connection:
         current = await connection.run_sync(lambda sync: set(MigrationContext.configure(sync).get_current_heads()))
     return current == heads

@@ -2,15 +2,18 @@
 
 A Core connection, not an ORM session: every repository runs Core statements only, and a session's unit of
 work, identity map and ORM execution path cost about as much CPU as the handful of statements of a request.
+Whatever SQLAlchemy raises inside it leaves as the domain's error (failures.py), so no caller knows the library.
 """
 
 from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.api_keys import SqlApiKeyRepository
+from adapters.sqlalchemy.failures import database_errors, domain_error_of
 from adapters.sqlalchemy.audit_repository import SqlAuditLogRepository
 from adapters.sqlalchemy.billing_repositories import (
     SqlOrderRepository,
@@ -27,6 +30,7 @@ from adapters.sqlalchemy.refresh_tokens import SqlRefreshTokenRepository
 from adapters.sqlalchemy.share_links import SqlShareLinkRepository
 from adapters.sqlalchemy.tasks import SqlTaskRepository
 from adapters.sqlalchemy.users import SqlUserRepository
+from domain.errors import DomainError
 
 
 class SqlUnitOfWork:
@@ -38,7 +42,8 @@ class SqlUnitOfWork:
         return self if self.statement_engine is None else SqlUnitOfWork(self.statement_engine)
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self.connection = await self.engine.connect()  # the transaction begins with the first statement
+        async with database_errors():  # a refused connection is DatabaseUnavailable
+            self.connection = await self.engine.connect()  # the transaction begins with the first statement
         self.users = SqlUserRepository(self.connection)
         self.credits = SqlCreditRepository(self.connection)
         self.tasks = SqlTaskRepository(self.connection)
@@ -60,16 +65,25 @@ class SqlUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            await self.rollback()
-        finally:
-            await self.connection.close()
+            async with database_errors():
+                try:
+                    await self.rollback()
+                finally:
+                    await self.connection.close()
+        except DomainError:
+            if exc is None:
+                raise
+            # The block's own failure is the one to report; a dead connection fails the rollback too.
+        if isinstance(exc, SQLAlchemyError) and (error := domain_error_of(exc)) is not None:
+            raise error from exc
 
     async def commit(self) -> None:
-        async with unique_rules(self.connection):
+        async with database_errors(), unique_rules(self.connection):
             await self.connection.commit()
 
     async def rollback(self) -> None:
-        await self.connection.rollback()
+        async with database_errors():
+            await self.connection.rollback()
 
 
 def statement_engine(engine: AsyncEngine) -> AsyncEngine | None:

@@ -10,7 +10,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import SQLAlchemyError
 
 from domain.errors import DomainError, ValidationFailed
 from entrypoints.cli.credits import add_credit_commands
@@ -31,8 +30,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc.detail, 2)
     except DomainError as exc:
         return _fail(exc.detail, 1)
-    except SQLAlchemyError as exc:
-        return _fail(f"database error: {_first_line(exc)}", 1)
     except OSError as exc:
         return _fail(str(exc), 1)
     except SystemExit as exc:
@@ -52,11 +49,6 @@ def _parser() -> argparse.ArgumentParser:
     add_user_commands(commands)
     add_client_commands(commands)  # after the operators': `tasks` and `credits` without a sub-command are client calls
     return parser
-
-
-def _first_line(exc: BaseException) -> str:
-    cause = getattr(exc, "orig", None) or exc
-    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 def _fail(message: str, code: int) -> int:

@@ -7,10 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
-from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from litestar.exceptions import HTTPException, ValidationException
-from redis.exceptions import RedisError
 
 from domain import errors as e
 
@@ -18,6 +15,7 @@ log = logging.getLogger(__name__)
 
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://pixelmill.dev/problems/"
+RETRY_UNAVAILABLE = {"Retry-After": "5"}  # a dependency that is down is worth a retry in a few seconds
 
 # Most specific first: the first matching base class wins.
 _STATUS: list[tuple[type[e.DomainError], int, str]] = [
@@ -66,12 +64,15 @@ def problem(
     return Response(body, status_code=status, media_type=PROBLEM, headers={**extra, **(headers or {})})
 
 
-def domain_error(_: Request[Any, Any, Any], exc: e.DomainError) -> Response[dict[str, Any]]:
+def domain_error(request: Request[Any, Any, Any], exc: e.DomainError) -> Response[dict[str, Any]]:
     for error_type, status, kind in _STATUS:
         if isinstance(exc, error_type):
-            named = getattr(exc, "errors", None) or None  # ValidationFailed's fields, or the file of a batch
+            # ValidationFailed's fields (none for a value the database refused), or the file of a batch
+            named = exc.errors if isinstance(exc, e.ValidationFailed) else getattr(exc, "errors", None) or None
             fields = [{"field": f.field, "message": f.message} for f in named] if named is not None else None
-            return problem(status, exc.detail, kind, fields)
+            if status == 503:
+                log.warning("unavailable on %s %s: %s", request.method, request.url.path, exc.detail)
+            return problem(status, exc.detail, kind, fields, RETRY_UNAVAILABLE if status == 503 else None)
     return problem(400, exc.detail)
 
 
@@ -99,30 +100,6 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[s
     return problem(status, str(detail), headers=headers)
 
 
-def redis_unavailable(request: Request[Any, Any, Any], exc: RedisError) -> Response[dict[str, Any]]:
-    """Redis away where nothing falls back (the rate-limit counters live there): temporary, so 503, not 500."""
-    log.warning("Redis failed on %s %s: %s", request.method, request.url.path, exc)
-    return problem(503, "a service Pixelmill depends on is unavailable; try again shortly", "unavailable", headers={"Retry-After": "5"})
-
-
-def database_unavailable(request: Request[Any, Any, Any], exc: SQLAlchemyError) -> Response[dict[str, Any]]:
-    """The database unreachable or timing out: 503, and the transaction was rolled back, so nothing was charged."""
-    log.warning("the database failed on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-    return problem(503, "the database is unavailable; nothing was changed, try again shortly", "unavailable", headers={"Retry-After": "5"})
-
-
-def integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:
-    """A rule the database enforced and no use case foresaw: rolled back whole, so a conflict, never a 500."""
-    log.warning("the database refused a write on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
-    return problem(409, "the request conflicts with the stored data; nothing was changed", "conflict")
-
-
-def unstorable_value(request: Request[Any, Any, Any], exc: DataError) -> Response[dict[str, Any]]:
-    """A value the database cannot hold that slipped past the domain's checks: rolled back, so 422, never a 500."""
-    log.warning("the database refused a value on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
-    return problem(422, "a value in the request cannot be stored; nothing was changed", "validation", [])
-
-
 def undecodable_text(_: Request[Any, Any, Any], exc: UnicodeError) -> Response[dict[str, Any]]:
     """Bytes that are not UTF-8 (or the charset a form part names) are a malformed body: 400, as for bad JSON."""
     return problem(400, "a text field of the body is not valid UTF-8", "bad-request")
@@ -144,12 +121,6 @@ EXCEPTION_HANDLERS = {
     e.DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
-    RedisError: redis_unavailable,
-    IntegrityError: integrity_error,
-    DataError: unstorable_value,
-    OperationalError: database_unavailable,
-    InterfaceError: database_unavailable,
-    SQLAlchemyTimeout: database_unavailable,
     UnicodeError: undecodable_text,
     LookupError: unknown_charset,
     Exception: unexpected_error,

@@ -71,6 +71,7 @@ async def test_requests_get_503_while_the_database_is_away(client: httpx.AsyncCl
     away = await client.get("/api/v1/credits", headers=headers)
     assert away.status_code == 503
     assert away.headers["content-type"].startswith("application/problem+json")
+    assert away.headers["retry-after"] == "5"
 
     await proxies["postgres"].restore()
     back = await eventually(lambda: client.get("/api/v1/credits", headers=headers), lambda r: r.status_code == 200)

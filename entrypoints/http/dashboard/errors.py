@@ -9,13 +9,12 @@ from urllib.parse import urlencode
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from redis.exceptions import RedisError
 
 from domain.errors import DomainError
 from entrypoints.http.dashboard.session import LoginRequired
 from entrypoints.http.dashboard.error_pages import ErrorPages
 from entrypoints.http.dashboard.views import filesize, see_other
-from entrypoints.http.errors import domain_error, http_error, redis_unavailable, undecodable_text, unknown_charset, validation_error
+from entrypoints.http.errors import domain_error, http_error, undecodable_text, unknown_charset, validation_error
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +62,6 @@ def exception_pages(pages: ErrorPages) -> dict[type[Exception], Callable[..., Re
         DomainError: as_page(domain_error),
         ValidationException: as_page(validation_error),
         HTTPException: as_page(http_error),
-        RedisError: as_page(redis_unavailable),
         UnicodeError: as_page(undecodable_text),
         LookupError: as_page(unknown_charset),
         Exception: unexpected_page,
