@@ -32,7 +32,7 @@ def domain_error_of(exc: SQLAlchemyError) -> DomainError | None:
         log.warning("the database refused a value: %s", type(exc.orig).__name__)
         return ValidationFailed([], UNSTORABLE)
     if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
-        log.warning("the database failed: %s", type(exc).__name__)
+        log.warning("the database failed: %s: %s", type(exc).__name__, _first_line(exc))
         return DatabaseUnavailable()
     return None
 
@@ -46,3 +46,9 @@ async def database_errors() -> AsyncIterator[None]:
         if (error := domain_error_of(exc)) is None:
             raise
         raise error from exc
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    """The driver's own words (\"connection refused\", \"database is locked\"), never the statement's values."""
+    cause = getattr(exc, "orig", None) or exc
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
