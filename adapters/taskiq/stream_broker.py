@@ -18,7 +18,11 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from taskiq import AckableMessage, BrokerMessage
+from taskiq.exceptions import SendTaskError
+from taskiq.kicker import AsyncKicker
 from taskiq_redis import RedisStreamBroker
+
+from domain.errors import DependencyUnavailable
 
 log = logging.getLogger(__name__)
 # XAUTOCLAIM runs this many times per idle_timeout at most, not after every read (see _read_and_reclaim).
@@ -111,7 +115,24 @@ class ReliableStreamBroker(RedisStreamBroker):
             yield AckableMessage(data=fields[b"data"], ack=self._ack_generator(entry_id, stream))
 
     async def take_turn(self, name: str, seconds: float) -> bool:
-        """True for one caller per `seconds` among every process on this Redis and queue (SET NX PX)."""
-        async with Redis(connection_pool=self.connection_pool) as redis:
-            key = f"{self.queue_name}:turn:{name}"
-            return bool(await redis.set(key, secrets.token_hex(8), nx=True, px=max(1, int(seconds * 1000))))
+        """True for one caller per `seconds` among every process on this Redis and queue (SET NX PX).
+
+        Raises DependencyUnavailable when Redis is away: nobody can be sure the turn is theirs."""
+        try:
+            async with Redis(connection_pool=self.connection_pool) as redis:
+                key = f"{self.queue_name}:turn:{name}"
+                return bool(await redis.set(key, secrets.token_hex(8), nx=True, px=max(1, int(seconds * 1000))))
+        except (RedisError, OSError) as exc:
+            raise DependencyUnavailable("the task queue is unavailable") from exc
+
+    async def kick_on_turn(self, name: str, seconds: float) -> bool:
+        """Kicks the job `name` (no arguments) if this caller won its turn (see take_turn); True when it did.
+
+        Raises DependencyUnavailable when Redis is away, for the turn or for the send."""
+        if not await self.take_turn(name, seconds):
+            return False
+        try:
+            await AsyncKicker(task_name=name, broker=self, labels={}).kiq()
+        except (SendTaskError, RedisError, OSError) as exc:  # kiq wraps the broker's own error in SendTaskError
+            raise DependencyUnavailable("the task queue is unavailable") from exc
+        return True

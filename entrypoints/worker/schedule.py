@@ -13,24 +13,19 @@ import asyncio
 import logging
 from collections.abc import Mapping
 
-from redis.exceptions import RedisError
-from taskiq.exceptions import SendTaskError
-from taskiq.kicker import AsyncKicker
-
 from adapters.taskiq.stream_broker import ReliableStreamBroker
+from domain.errors import DependencyUnavailable
 
 log = logging.getLogger(__name__)
 
 
 async def run_on_schedule(broker: ReliableStreamBroker, intervals: Mapping[str, float]) -> None:
     """Kick each named job once per its interval (seconds) across all workers on this queue; runs until cancelled."""
-    kickers = {name: AsyncKicker(task_name=name, broker=broker, labels={}) for name in intervals}
     poll = max(0.1, min(1.0, min(intervals.values()) / 4))  # a turn is taken at most `poll` after it opens
     while True:
         for name, interval in intervals.items():
             try:
-                if await broker.take_turn(name, interval):
-                    await kickers[name].kiq()
-            except (RedisError, OSError, SendTaskError) as exc:
+                await broker.kick_on_turn(name, interval)
+            except DependencyUnavailable as exc:  # the broker translates Redis's own errors
                 log.warning("cannot schedule %s (%s); trying again", name, exc)
         await asyncio.sleep(poll)

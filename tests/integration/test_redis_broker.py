@@ -173,6 +173,39 @@ async def test_enqueue_with_redis_away_is_dependency_unavailable(queue_name: str
         await queue.ping()
 
 
+async def test_a_turn_with_redis_away_is_dependency_unavailable(queue_name: str, unused_tcp_port: int) -> None:
+    broker = redis_stream_broker(settings_for(queue_name, broker_url=f"redis://127.0.0.1:{unused_tcp_port}/0"))
+
+    with pytest.raises(DependencyUnavailable):
+        await broker.take_turn(SWEEP, 0.3)
+    with pytest.raises(DependencyUnavailable):
+        await broker.kick_on_turn(SWEEP, 0.3)
+
+
+async def test_the_schedule_outlives_redis_being_away(queue_name: str, unused_tcp_port: int) -> None:
+    broker = redis_stream_broker(settings_for(queue_name, broker_url=f"redis://127.0.0.1:{unused_tcp_port}/0"))
+    attempts = 0
+    take_turn = broker.take_turn
+
+    async def counted_turn(name: str, seconds: float) -> bool:
+        nonlocal attempts
+        attempts += 1
+        return await take_turn(name, seconds)
+
+    broker.take_turn = counted_turn  # type: ignore[method-assign]
+    scheduler = asyncio.create_task(run_on_schedule(broker, {SWEEP: 0.1}))
+    try:
+
+        async def tried_again() -> bool:
+            assert not scheduler.done(), scheduler.exception()
+            return attempts >= 3
+
+        await eventually(tried_again, bool)
+    finally:
+        scheduler.cancel()
+        await asyncio.gather(scheduler, return_exceptions=True)
+
+
 async def test_one_of_many_processes_gets_each_turn(queue_name: str) -> None:
     brokers = [redis_stream_broker(settings_for(queue_name)) for _ in range(5)]
 
