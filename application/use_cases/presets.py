@@ -7,7 +7,7 @@ from uuid import UUID
 from application.ports.clock import Clock, IdGenerator
 from application.use_cases.common import UowFactory
 from domain.errors import DuplicateRecord, FieldError, PresetNameTaken, PresetNotFound, TooManyPresets, ValidationFailed
-from domain.operations import Operation, parse_pipeline
+from domain.operations import MAX_OPERATIONS, Operation, parse_pipeline, to_dict
 from domain.presets import MAX_PRESETS, Preset, check_preset_name
 from domain.values import Page
 
@@ -18,11 +18,13 @@ class CreatePreset:
         self.clock = clock
         self.ids = ids
 
-    async def __call__(self, owner_id: UUID, name: str, operations: object) -> Preset:
+    async def __call__(self, owner_id: UUID, name: str, operations: tuple[Operation, ...]) -> Preset:
         """Raises ValidationFailed, PresetNameTaken, TooManyPresets (at MAX_PRESETS)."""
-        if not isinstance(operations, list) or not operations:
-            raise ValidationFailed(FieldError("operations", "must be a JSON array of 1 to 10 operations"))
-        preset = Preset(self.ids.new(), owner_id, check_preset_name(name), parse_pipeline(operations), self.clock.now())
+        if not operations:
+            raise ValidationFailed(FieldError("operations", f"must be 1 to {MAX_OPERATIONS} operations"))
+        name = check_preset_name(name)
+        checked = parse_pipeline([to_dict(op) for op in operations])  # the domain's rules, whoever built them
+        preset = Preset(self.ids.new(), owner_id, name, checked, self.clock.now())
         try:
             async with self.uow() as uow:
                 if not await uow.presets.add_within_limit(preset, MAX_PRESETS):

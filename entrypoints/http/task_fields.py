@@ -1,6 +1,6 @@
 """The text fields of a task submission, read at the edge: use cases get values, never JSON text or header names.
 
-The API's multipart routes and the dashboard's forms decode `metadata` and `operations` here. The domain's parser
+The API's multipart routes, the presets route and the dashboard's forms decode `metadata` and `operations` here. The domain's parser
 stays the authority on operations, so every error keeps its place in the contract (`operations[1].width`), all of
 them at once, where a typed decoder would stop at the first.
 """
@@ -43,6 +43,11 @@ def operations_of(raw: str | list[str] | None) -> tuple[Operation, ...] | None:
         given: object = [json_field(f"operations[{index}]", part) for index, part in enumerate(raw)]
     else:
         given = json_field("operations", raw)
+    return pipeline_of(given)
+
+
+def pipeline_of(given: object) -> tuple[Operation, ...] | None:
+    """The operations of decoded JSON values (a list of objects); None when none is given. Raises ValidationFailed."""
     if given is None or given == []:
         return None  # the default pipeline, or the preset's
     return parse_pipeline(given)

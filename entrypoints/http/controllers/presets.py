@@ -12,6 +12,7 @@ from application.use_cases.presets import CreatePreset, DeletePreset, GetPreset,
 from entrypoints.http.auth import SCOPE
 from entrypoints.http.controllers.credits import Cursor, Limit
 from entrypoints.http.schemas.presets import PresetIn, PresetOut, PresetPage
+from entrypoints.http.task_fields import pipeline_of
 
 
 class PresetsController(Controller):
@@ -22,7 +23,8 @@ class PresetsController(Controller):
     @post("/", status_code=HTTP_201_CREATED, summary="Save a named pipeline (at most 50 per user)")
     async def create(self, data: PresetIn, create_preset: CreatePreset, user_id: UUID) -> PresetOut:
         """A preset that a submission may name as `preset` instead of sending `operations`; 409 when the name is taken."""
-        return PresetOut.of(await create_preset(user_id, data.name, msgspec.to_builtins(data.operations)))
+        operations = pipeline_of(msgspec.to_builtins(data.operations)) or ()  # the domain judges, as for tasks
+        return PresetOut.of(await create_preset(user_id, data.name, operations))
 
     @get("/", summary="List presets, newest first")
     async def list(self, list_presets: ListPresets, user_id: UUID, limit: Limit = 20, cursor: Cursor = None) -> PresetPage:

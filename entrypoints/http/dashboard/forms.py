@@ -17,8 +17,9 @@ from typing import Any
 from litestar.datastructures import FormMultiDict
 
 from domain.errors import FieldError, ValidationFailed
-from domain.operations import MAX_OPERATIONS, MAX_SIDE, Operation, parse_pipeline
+from domain.operations import MAX_OPERATIONS, MAX_SIDE, Operation
 from domain.tasks import TITLE_MAX
+from entrypoints.http.task_fields import pipeline_of
 
 LABELS = {
     "resize": "Resize",
@@ -203,7 +204,7 @@ class UploadForm:
 
     def pipeline(self) -> tuple[Operation, ...] | None:
         """The operations; None when no row was filled (the default pipeline). Raises ValidationFailed."""
-        return parse_pipeline(self.operation_values()) if self.operations else None
+        return pipeline_of(self.operation_values())
 
 
 def _operation(row: dict[str, str]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 from application.use_cases.presets import CreatePreset, DeletePreset, ListPresets
 from domain.errors import FieldError, PresetNameTaken, ValidationFailed
 from domain.operations import MAX_OPERATIONS, to_dict
-from domain.presets import MAX_PRESETS, NAME_MAX
+from domain.presets import MAX_PRESETS, NAME_MAX, check_preset_name
 from domain.users import User
 from entrypoints.http.dashboard import forms
 from entrypoints.http.dashboard.views import page, see_other
@@ -38,7 +38,8 @@ class PresetsPageController(Controller):
             fields.check()
             if not fields.operations:
                 raise ValidationFailed(FieldError("operations", "add at least one operation"))
-            await create_preset(viewer.id, name, fields.operation_values())
+            check_preset_name(name)  # the name's error first, as ever, before any operation's
+            await create_preset(viewer.id, name, fields.pipeline() or ())
         except ValidationFailed as exc:
             errors = {e.field: e.message for e in exc.errors}
             return await _presets_page(request, viewer, list_presets, name, fields, errors, 422)
