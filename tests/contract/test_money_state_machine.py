@@ -1,8 +1,8 @@
 """The money rules as a property: random interleavings of every use case that moves credits, on every store.
 
-Sign-up, admin grants, submit, process (success and failure), delete, orders, checkout verification and webhooks
-(duplicated, reordered, refunds before their capture) run against the use cases with the fakes, SQLite and
-PostgreSQL; after every step the books must hold. PIXELMILL_STATEFUL_EXAMPLES=200 runs a long search.
+Sign-up, admin grants, submit, process (success and failure), delete, orders, checkout verification, webhooks
+(duplicated, reordered, refunds before their capture) and admin refunds (the gateway up or down) run against the use
+cases with the fakes, SQLite and PostgreSQL; after every step the books must hold. PIXELMILL_STATEFUL_EXAMPLES=200 runs a long search.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from application.use_cases.billing.verify_checkout import VerifyCheckoutCommand
 from application.use_cases.sign_up import SignUpCommand
 from application.use_cases.submit_task import SubmitTaskCommand
 from domain.credits import Reason
-from domain.errors import DomainError
+from domain.errors import DomainError, GatewayFailed, RefundNotSent
 from domain.orders import PaymentKind
 from entrypoints.container import Container, build_container
 from entrypoints.harness import TEST_SECRET
@@ -181,6 +181,28 @@ class MoneyMachine(RuleBasedStateMachine):
             self.books.fully_refunded.add(order)
         return self._deliver(self.gateway.refund_event(self.books.orders[order][1], self._payment(order), amount))
 
+    @rule(order=orders, gateway_down=st.booleans())
+    def admin_refund(self, order: UUID | None, gateway_down: bool) -> None:
+        """An operator refunds the order: credits back, then its money at the gateway, which may be down (the money
+        refund stays pending and the same call later retries it)."""
+        if order is None:
+            return
+        gateway = self.gateway
+        if gateway_down:
+            gateway.refund = _gateway_down  # type: ignore[method-assign]
+        try:
+            self.loop.run_until_complete(self.container.refund_order()("admin", order, "property"))
+            refunded = True
+        except RefundNotSent:
+            refunded = True  # the credits were taken back all the same
+        except DomainError:
+            refunded = False
+        finally:
+            if gateway_down:
+                del gateway.refund
+        if refunded:
+            self.books.fully_refunded.add(order)
+
     @rule(hook=hooks, same_id=st.booleans())
     def redeliver(self, hook: SignedWebhook | None, same_id: bool) -> None:
         """The gateway retries: the same event again, or the same body under another event id."""
@@ -194,6 +216,10 @@ class MoneyMachine(RuleBasedStateMachine):
     @invariant()
     def the_books_hold(self) -> None:
         self.loop.run_until_complete(check_books(self.container, self.books))
+
+
+async def _gateway_down(*_: Any, **__: Any) -> Any:
+    raise GatewayFailed("the gateway timed out")
 
 
 async def check_books(container: Container, books: Books) -> None:
