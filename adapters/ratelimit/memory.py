@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from adapters.ratelimit.window import Limit, over, position, seconds_to_wait
+from adapters.ratelimit.window import COUNTERS_UNAVAILABLE, Limit, over, position, seconds_to_wait
+from domain.errors import DependencyUnavailable
 
 MAX_KEYS = 100_000  # identifiers remembered at once; stale ones go first, then the oldest
 
@@ -16,9 +17,14 @@ class MemoryRateLimiter:
     def __init__(self, max_keys: int = MAX_KEYS) -> None:
         self._counts: dict[tuple[str, str], list[int]] = {}  # (limit, identifier) -> [window index, current, previous]
         self._max_keys = max_keys
+        self.reachable = True  # False: every hit fails as counters on a Redis that refuses connections (for tests)
 
     async def hit(self, identifier: str, limits: Sequence[Limit], now_ms: int | None = None) -> int:
-        """Counts the request under every limit and returns 0, or counts nothing and returns the seconds to wait."""
+        """Counts the request under every limit and returns 0, or counts nothing and returns the seconds to wait.
+
+        Raises DependencyUnavailable when told it is unreachable, as the Redis limiter does when Redis is away."""
+        if not self.reachable:
+            raise DependencyUnavailable(COUNTERS_UNAVAILABLE)
         now_ms = int(time.time() * 1000) if now_ms is None else now_ms
         wait = 0
         rows = []

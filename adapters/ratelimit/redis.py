@@ -8,10 +8,8 @@ from collections.abc import Sequence
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from adapters.ratelimit.window import Limit, position, seconds_to_wait
+from adapters.ratelimit.window import COUNTERS_UNAVAILABLE, Limit, position, seconds_to_wait
 from domain.errors import DependencyUnavailable
-
-REDIS_DOWN = "a service Pixelmill depends on is unavailable; try again shortly"
 
 # KEYS: per limit, the current window's key then the previous one's. ARGV: per limit, limit, window ms, elapsed ms.
 # All limits are checked before any is counted, so a refused request uses up nothing.
@@ -62,7 +60,7 @@ class RedisRateLimiter:
         try:
             refused = await self._script(keys=keys, args=args)
         except (RedisError, OSError) as exc:
-            raise DependencyUnavailable(REDIS_DOWN) from exc
+            raise DependencyUnavailable(COUNTERS_UNAVAILABLE) from exc
         return max((seconds_to_wait(limits[i - 1], elapsed_by_limit[i - 1]) for i in refused), default=0)
 
     async def close(self) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# What either limiter says when it cannot reach its counters (DependencyUnavailable: a 503 with Retry-After).
+COUNTERS_UNAVAILABLE = "a service Pixelmill depends on is unavailable; try again shortly"
+
 
 @dataclass(frozen=True, slots=True)
 class Limit:

@@ -2,7 +2,7 @@
 
 A unique rule broken inside a unit of work is DuplicateRecord on every store (test_unit_of_work.py); here, a
 database that refuses the connection is DatabaseUnavailable (a DependencyUnavailable), and so is Redis for the
-rate limiter's counters.
+rate limiter's counters (in memory, told to be unreachable; on Redis, nothing listening).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 from redis.asyncio import Redis
 
 from adapters.memory.unit_of_work import MemoryDatabase, MemoryUnitOfWork
+from adapters.ratelimit.memory import MemoryRateLimiter
 from adapters.ratelimit.redis import RedisRateLimiter
 from adapters.ratelimit.window import Limit
 from adapters.sqlalchemy.engine import create_engine
@@ -67,9 +68,19 @@ async def test_asking_an_unreachable_database_for_its_schema_is_unavailable(unus
         await engine.dispose()
 
 
-async def test_rate_limit_counters_on_an_unreachable_redis_are_unavailable(unused_tcp_port: int) -> None:
-    client = Redis(host="127.0.0.1", port=unused_tcp_port, socket_connect_timeout=1)
-    limiter = RedisRateLimiter(client, f"pixelmill-test-{uuid.uuid4().hex}")
+def refusing_limiter(kind: str, port: int) -> MemoryRateLimiter | RedisRateLimiter:
+    """Rate-limit counters that cannot be reached."""
+    if kind == "memory":
+        limiter = MemoryRateLimiter()
+        limiter.reachable = False
+        return limiter
+    client = Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)  # nothing listens there
+    return RedisRateLimiter(client, f"pixelmill-test-{uuid.uuid4().hex}")
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+async def test_rate_limit_counters_that_cannot_be_reached_are_unavailable(kind: str, unused_tcp_port: int) -> None:
+    limiter = refusing_limiter(kind, unused_tcp_port)
     try:
         with pytest.raises(DependencyUnavailable):
             await limiter.hit("ip:203.0.113.7", (Limit("auth", 10, 60),))
