@@ -31,6 +31,7 @@ from entrypoints.http.dashboard.session import Refresher, SessionServices
 from entrypoints.http.dashboard.views import template_config
 from entrypoints.http.dependencies import app_dependencies
 from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.form_hints import cache_form_type_hints
 from entrypoints.http.metrics import MetricsController, prometheus_config
 from entrypoints.http.rate_limits import LIMITER, rate_limit_middleware
 from entrypoints.http.request_context import request_context, tag_response
@@ -42,6 +43,7 @@ JSON_BODY_LIMIT = 1024 * 1024
 
 
 def create_app(container: Container) -> Litestar:
+    cache_form_type_hints()
     settings: Settings = container.settings()
     api_middleware = [bearer_auth(container.resolve_bearer, container.ensure_active), *rate_limit_middleware(settings)]
     api = Router(
