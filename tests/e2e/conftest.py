@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -19,6 +19,9 @@ from adapters.sqlalchemy.migrate import upgrade
 from entrypoints.harness import Harness, build_harness
 from tests.contract.databases import POSTGRES_URL, fresh_postgres_schema, sqlite_url
 from tests.support.lifespan import app_running
+
+if TYPE_CHECKING:
+    from tests.e2e.dashboard_client import Site, Visitor
 
 
 @dataclass
@@ -142,3 +145,18 @@ async def api(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[A
     else:
         async with on_postgres(harness), serving(harness) as client:
             yield client
+
+
+# The dashboard's tests share a site on the fakes and a signed-up visitor; imported late, since the dashboard
+# client itself takes its helpers from this module.
+@pytest.fixture
+async def site() -> AsyncIterator[Site]:
+    from tests.e2e.dashboard_client import dashboard
+
+    async with dashboard() as site:
+        yield site
+
+
+@pytest.fixture
+async def visitor(site: Site) -> Visitor:
+    return await site.visitor().sign_up()

@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
-import pytest
-
-from tests.e2e.dashboard_client import Site, Visitor, dashboard, text_of
+from tests.e2e.dashboard_client import Site, Visitor, text_of
 
 _SECRET = re.compile(r'id="new-key" type="text" value="(pxm_[^"]+)"')
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    async with dashboard() as site:
-        yield site
-
-
-@pytest.fixture
-async def visitor(site: Site) -> Visitor:
-    return await site.visitor().sign_up()
 
 
 async def make_key(visitor: Visitor, name: str, scopes: list[str]) -> str:

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.e2e.conftest import jpeg, png
-from tests.e2e.dashboard_client import Site, Visitor, dashboard, text_of
+from tests.e2e.dashboard_client import Site, Visitor, text_of
 
 Files = list[tuple[str, tuple[str, bytes, str]]]
 SIGNUP_CREDITS = 10
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    async with dashboard() as site:
-        yield site
-
-
-@pytest.fixture
-async def visitor(site: Site) -> Visitor:
-    return await site.visitor().sign_up()
 
 
 def files(*images: bytes) -> Files:

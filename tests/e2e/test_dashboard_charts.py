@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from tests.e2e.dashboard_client import Site, Visitor, dashboard
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    async with dashboard() as site:
-        yield site
-
-
-@pytest.fixture
-async def visitor(site: Site) -> Visitor:
-    return await site.visitor().sign_up()
+from tests.e2e.dashboard_client import Visitor
 
 
 async def test_the_ledger_draws_the_balance_over_time_as_a_described_image(visitor: Visitor) -> None:

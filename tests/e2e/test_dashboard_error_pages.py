@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from uuid import UUID, uuid4
 
-import pytest
-
-from tests.e2e.dashboard_client import Site, Visitor, dashboard, task_id_of, text_of
+from tests.e2e.dashboard_client import Site, Visitor, task_id_of, text_of
 from tests.e2e.polling import eventually
 from tests.e2e.test_task_routes import truncated_jpeg
 
 HTML = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    async with dashboard() as site:
-        yield site
-
-
-@pytest.fixture
-async def visitor(site: Site) -> Visitor:
-    return await site.visitor().sign_up()
 
 
 def signed_in_header(visitor: Visitor, page: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
 from uuid import UUID, uuid4
 
 import pytest
@@ -19,17 +18,6 @@ from tests.e2e.polling import eventually
 from tests.e2e.test_task_routes import truncated_jpeg
 
 STARTER = DEFAULT_PLANS[0]
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    async with dashboard() as site:
-        yield site
-
-
-@pytest.fixture
-async def visitor(site: Site) -> Visitor:
-    return await site.visitor().sign_up()
 
 
 async def task_json(visitor: Visitor, task_id: str) -> dict[str, object]:

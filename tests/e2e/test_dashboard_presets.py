@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from tests.e2e.dashboard_client import Site, Visitor, dashboard, text_of
+from tests.e2e.dashboard_client import Site, Visitor, text_of
 
 THUMBS = {"name": "web-thumbs", "ops-0-op": "thumbnail", "ops-0-size": "256", "ops-1-op": "grayscale"}
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    async with dashboard() as site:
-        yield site
-
-
-@pytest.fixture
-async def visitor(site: Site) -> Visitor:
-    return await site.visitor().sign_up()
 
 
 async def saved_presets(visitor: Visitor) -> dict[str, list[str]]:

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from uuid import uuid4
 
 import httpx
 import pytest
 
-from tests.e2e.dashboard_client import PASSWORD, Site, Visitor, dashboard, text_of
+from tests.e2e.dashboard_client import PASSWORD, Site, Visitor, text_of
 
 SESSION = "pixelmill_session"
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    async with dashboard() as site:
-        yield site
 
 
 def set_cookies(response: httpx.Response) -> dict[str, str]:

@@ -4,25 +4,11 @@ and the public page /s/<id> that anyone may open, or its 404 page once the link 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
-import pytest
-
-from tests.e2e.dashboard_client import Site, Visitor, dashboard, task_id_of, text_of
+from tests.e2e.dashboard_client import Site, Visitor, task_id_of, text_of
 from tests.e2e.test_dashboard_pages import completed
 
 LINK = re.compile(r'type="url" value="http://testserver/s/([A-Za-z0-9_-]{12})"')
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    async with dashboard() as site:
-        yield site
-
-
-@pytest.fixture
-async def visitor(site: Site) -> Visitor:
-    return await site.visitor().sign_up()
 
 
 async def shared_task(visitor: Visitor, title: str = "Sunset") -> str:

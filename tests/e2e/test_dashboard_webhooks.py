@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
 
-from domain.outbound_webhooks import Delivery, DeliveryStatus, EventType
-from tests.e2e.dashboard_client import Site, Visitor, dashboard, text_of
+from domain.outbound_webhooks import Delivery, EventType
+from tests.e2e.dashboard_client import Site, Visitor, text_of
 
 _SECRET = re.compile(r'id="new-secret" type="text" value="(whsec_[^"]+)"')
 _ENDPOINT = re.compile(r'action="/webhooks/([0-9a-f-]{36})/delete"')
 PUBLIC_URL = "https://93.184.216.34/hooks"
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[Site]:
-    async with dashboard() as site:
-        yield site
-
-
-@pytest.fixture
-async def visitor(site: Site) -> Visitor:
-    return await site.visitor().sign_up()
 
 
 async def add_endpoint(visitor: Visitor, url: str = PUBLIC_URL, events: list[str] | None = None) -> tuple[str, str]:
